@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+
+	"time"
+
+	"github.com/milepost/milepost/blob"
+	"github.com/milepost/milepost/httpx"
+	"github.com/milepost/milepost/openapi"
+	"github.com/milepost/milepost/partnerapi"
+	"github.com/milepost/milepost/photo"
+	"github.com/milepost/milepost/sqlstore"
+	"github.com/milepost/milepost/vin"
+)
+
+// Version is the server version shown in the OpenAPI document.
+var Version = "0.1.0"
+
+// App is the whole server wired together: store, blob store, HTTP API. End-to-end tests boot
+// it on 127.0.0.1:0 and talk HTTP to it.
+type App struct {
+	cfg    Config
+	log    *slog.Logger
+	stdout io.Writer
+
+	DB       *sqlstore.DB
+	Spec     *openapi.Spec
+	Partner  *partnerapi.Server
+	server   *http.Server
+	listener net.Listener
+	url      string
+}
+
+// NewApp returns an App for a validated configuration; Open starts it.
+func NewApp(cfg Config, log *slog.Logger, stdout io.Writer) *App {
+	return &App{cfg: cfg, log: log, stdout: stdout}
+}
+
+// openStore opens the configured database and migrates it (or checks it is current).
+func openStore(ctx context.Context, cfg Config, log *slog.Logger, migrate bool) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, sqlstore.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		_, err = db.Migrate(ctx)
+	} else {
+		err = db.CheckSchema(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Open opens the store, listens on the configured address and wires the HTTP API. It does not
+// serve yet; Run does.
+func (a *App) Open(ctx context.Context) error {
+	db, err := openStore(ctx, a.cfg, a.log, a.cfg.Migrate)
+	if err != nil {
+		return err
+	}
+	a.DB = db
+	a.log.Info("store ready", "database", db.Location)
+	if err := a.ensureDemoPartner(ctx); err != nil {
+		return err
+	}
+	blobs, err := blob.NewFS(filepath.Join(a.cfg.DataDir, "blobs"))
+	if err != nil {
+		return fmt.Errorf("open blob store: %w", err)
+	}
+	tokenKey, err := db.Secret(ctx, "token-signing-key")
+	if err != nil {
+		return fmt.Errorf("load token key: %w", err)
+	}
+	linkKey, err := db.Secret(ctx, "link-signing-key")
+	if err != nil {
+		return fmt.Errorf("load link key: %w", err)
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	a.listener = ln
+	a.url = a.cfg.PublicURL
+	if a.url == "" {
+		a.url = "http://" + publicHost(ln.Addr().String())
+	}
+
+	a.Spec = openapi.New("Milepost API", Version,
+		"Verified vehicle data: the Ownli partner API (/api/...), with the Jifeline odometer registrations (/v2/...) and Tight trip log (/v6/...) dialects to come.")
+	a.Spec.AddServer(a.url, "This server")
+	partners := db.Partners()
+	a.Partner = partnerapi.New(partnerapi.Config{
+		Auth:           httpx.NewCredentialCache(partners, 30*time.Second),
+		Users:          db.Users(),
+		Vehicles:       db.Vehicles(vin.New(), nil),
+		Uploads:        db.Uploads(blobs, photo.NewInspector(a.cfg.MaxPhotoPixels), a.cfg.MaxUploadBytes),
+		Tokens:         httpx.NewTokens(tokenKey, a.cfg.TokenTTL),
+		Signer:         httpx.NewSigner(linkKey),
+		PublicURL:      a.url,
+		MaxUploadBytes: a.cfg.MaxUploadBytes,
+		Logger:         a.log,
+	})
+	mux := http.NewServeMux()
+	a.Partner.Register(mux, a.Spec)
+	a.registerOps(mux)
+	a.server = &http.Server{
+		Handler:           httpx.WithRequestID(httpx.AccessLog(a.log, mux)),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // a 20 MB upload over a slow mobile link
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	return nil
+}
+
+// publicHost turns a listen address into one clients can use ("0.0.0.0:8080" → "localhost:8080").
+func publicHost(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// registerOps adds the operational endpoints: health, readiness, the OpenAPI document and docs.
+func (a *App) registerOps(mux *http.ServeMux) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := a.DB.Ping(ctx); err != nil {
+			a.log.Warn("not ready", "error", err)
+			httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
+			return
+		}
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": a.DB.Dialect()})
+	})
+	mux.Handle("GET /openapi.json", a.Spec)
+	mux.Handle("GET /docs", a.Spec.DocsHandler())
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"name": "milepost", "version": Version, "docs": a.url + "/docs", "openapi": a.url + "/openapi.json"})
+	})
+}
+
+// ensureDemoPartner creates a demo partner on first start with an empty store and prints its
+// credentials once, so a newcomer can call the API right away.
+func (a *App) ensureDemoPartner(ctx context.Context) error {
+	creds, created, err := a.DB.Partners().CreateFirstPartner(ctx, "Demo partner")
+	if err != nil {
+		return fmt.Errorf("create demo partner: %w", err)
+	}
+	if !created {
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "Created a demo partner. Its secret is shown only now:\n  partnerId:    %s\n  clientId:     %s\n  clientSecret: %s\n",
+		creds.Partner.ID, creds.Partner.ClientID, creds.ClientSecret)
+	a.log.Info("created demo partner", "partnerId", creds.Partner.ID)
+	return nil
+}
+
+// URL is the base URL the server is reachable at.
+func (a *App) URL() string { return a.url }
+
+// Run serves until ctx is done, then shuts down gracefully: it stops accepting connections and
+// lets requests in flight finish (up to 30 s).
+func (a *App) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- a.server.Serve(a.listener) }()
+	a.log.Info("listening", "addr", a.listener.Addr().String(), "url", a.url)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := a.server.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close releases the store and the listener.
+func (a *App) Close() error {
+	var errs []error
+	if a.listener != nil && a.server == nil {
+		errs = append(errs, a.listener.Close())
+	}
+	if a.DB != nil {
+		errs = append(errs, a.DB.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/milepost/milepost"
+)
+
+// Config is everything the binary can be told, filled from flags and MILEPOST_* variables and
+// validated once.
+type Config struct {
+	Addr           string
+	DataDir        string
+	DatabaseURL    string
+	PublicURL      string
+	MaxUploadBytes int64
+	MaxPhotoPixels int64
+	TokenTTL       time.Duration
+	Migrate        bool
+	LogLevel       string
+	LogFormat      string
+}
+
+// envDocs documents every environment variable; `milepost help` prints them.
+var envDocs = map[string]string{
+	"MILEPOST_ADDR":             "listen address (default 127.0.0.1:8080)",
+	"MILEPOST_DATA_DIR":         "directory for the SQLite file and uploaded files (default ./milepost-data)",
+	"MILEPOST_DATABASE_URL":     "postgres://… switches the store to PostgreSQL (default: SQLite in the data dir)",
+	"MILEPOST_PUBLIC_URL":       "base URL clients reach the server at, used in photoUrl (default http://<addr>)",
+	"MILEPOST_MAX_UPLOAD_BYTES": "largest photo or file accepted, in bytes (default 20971520)",
+	"MILEPOST_MAX_PHOTO_PIXELS": "largest photo accepted, in pixels (default 120000000)",
+	"MILEPOST_TOKEN_TTL":        "lifetime of bearer tokens (default 1h)",
+	"MILEPOST_MIGRATE":          "serve: apply migrations on start (default true)",
+	"MILEPOST_LOG_LEVEL":        "debug, info, warn or error (default info)",
+	"MILEPOST_LOG_FORMAT":       "json or text (default json)",
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+// storeFlags registers the flags every command that opens the store shares.
+func storeFlags(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.DataDir, "data-dir", env("MILEPOST_DATA_DIR", "milepost-data"), "directory for the SQLite file and uploaded files")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("MILEPOST_DATABASE_URL", ""), "postgres:// URL (empty: SQLite in the data dir)")
+	fs.StringVar(&c.LogLevel, "log-level", env("MILEPOST_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.StringVar(&c.LogFormat, "log-format", env("MILEPOST_LOG_FORMAT", "json"), "json or text")
+}
+
+// serveFlags registers the server's own flags.
+func serveFlags(fs *flag.FlagSet, c *Config) error {
+	fs.StringVar(&c.Addr, "addr", env("MILEPOST_ADDR", "127.0.0.1:8080"), "listen address")
+	fs.StringVar(&c.PublicURL, "public-url", env("MILEPOST_PUBLIC_URL", ""), "base URL clients reach the server at (default http://<addr>)")
+	var err error
+	parseInt := func(name, def string) int64 {
+		n, e := strconv.ParseInt(env(name, def), 10, 64)
+		if e != nil && err == nil {
+			err = fmt.Errorf("%s: not an integer", name)
+		}
+		return n
+	}
+	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", parseInt("MILEPOST_MAX_UPLOAD_BYTES", strconv.Itoa(milepost.DefaultMaxUploadBytes)), "largest photo or file accepted, in bytes")
+	fs.Int64Var(&c.MaxPhotoPixels, "max-photo-pixels", parseInt("MILEPOST_MAX_PHOTO_PIXELS", "120000000"), "largest photo accepted, in pixels (decompression-bomb guard)")
+	ttl, e := time.ParseDuration(env("MILEPOST_TOKEN_TTL", "1h"))
+	if e != nil && err == nil {
+		err = fmt.Errorf("MILEPOST_TOKEN_TTL: %v", e)
+	}
+	fs.DurationVar(&c.TokenTTL, "token-ttl", ttl, "lifetime of bearer tokens")
+	mig, e := strconv.ParseBool(env("MILEPOST_MIGRATE", "true"))
+	if e != nil && err == nil {
+		err = fmt.Errorf("MILEPOST_MIGRATE: %v", e)
+	}
+	fs.BoolVar(&c.Migrate, "migrate", mig, "apply database migrations on start (false: refuse to run on an outdated schema)")
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	return nil
+}
+
+// Validate checks the store and logging settings every command shares.
+func (c *Config) Validate() error {
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return usageErrorf("--log-format must be json or text")
+	}
+	return nil
+}
+
+// ValidateServe checks the server's settings once, before anything starts.
+func (c *Config) ValidateServe() error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.MaxUploadBytes < 1024 {
+		return usageErrorf("--max-upload-bytes must be at least 1024")
+	}
+	if c.MaxPhotoPixels < 1 {
+		return usageErrorf("--max-photo-pixels must be positive")
+	}
+	if c.TokenTTL < time.Minute {
+		return usageErrorf("--token-ttl must be at least 1m")
+	}
+	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
+		return usageErrorf("--public-url must start with http:// or https://")
+	}
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, usageErrorf("--log-level must be debug, info, warn or error")
+	}
+	return l, nil
+}
+
+// newLogger makes the process logger: structured, to stderr.
+func newLogger(c *Config, w io.Writer) *slog.Logger {
+	level, _ := parseLevel(c.LogLevel)
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// parseFlags parses args into fs and rejects stray positional arguments unless allowed.
+func parseFlags(fs *flag.FlagSet, args []string, positional int) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usageErrorf("%v", err)
+	}
+	if fs.NArg() > positional {
+		return usageErrorf("unexpected argument %q", fs.Arg(positional))
+	}
+	return nil
+}

@@ -1,0 +1,99 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// queryer is what *sql.DB and *sql.Tx share.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx is a unit of work: a database transaction (or a read connection pool) with its dialect and
+// the time fixed when it began, so every row it writes carries the same "now".
+type Tx struct {
+	q   queryer
+	d   dialect
+	now time.Time
+}
+
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.q.ExecContext(ctx, tx.d.rebind(query), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.q.QueryContext(ctx, tx.d.rebind(query), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.q.QueryRowContext(ctx, tx.d.rebind(query), args...)
+}
+
+// now returns the store's clock truncated to the millisecond, the precision timestamps keep.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Millisecond) }
+
+// update runs fn in a write transaction and commits it when fn returns nil. On SQLite the
+// transaction starts with BEGIN IMMEDIATE on the single writer connection, so writes are
+// serialized and read-then-write checks inside fn cannot race.
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(fmt.Errorf("begin: %w", err))
+	}
+	tx := &Tx{q: sqlTx, d: db.dialect, now: db.now()}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return classify(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return classify(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// view runs fn against the read pool. Reads outside a transaction each see committed data;
+// that is enough for single-query lookups and for lists (count and page may differ by a row
+// written in between, as with any paged API).
+func (db *DB) view(ctx context.Context, fn func(tx *Tx) error) error {
+	tx := &Tx{q: db.read, d: db.dialect, now: db.now()}
+	return classify(fn(tx))
+}
+
+// nullMS converts an optional time to a nullable unix-millisecond value.
+func nullMS(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMilli(), Valid: true}
+}
+
+// timePtr converts a nullable unix-millisecond value back to an optional UTC time.
+func timePtr(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := time.UnixMilli(v.Int64).UTC()
+	return &t
+}
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func nullFloat(f *float64) sql.NullFloat64 {
+	if f == nil {
+		return sql.NullFloat64{}
+	}
+	return sql.NullFloat64{Float64: *f, Valid: true}
+}
+
+func floatPtr(v sql.NullFloat64) *float64 {
+	if !v.Valid {
+		return nil
+	}
+	f := v.Float64
+	return &f
+}
