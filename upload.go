@@ -101,7 +101,7 @@ func (in NewUpload) Validate(kind UploadKind, maxBytes int64) (NewUpload, error)
 		return in, Invalidf(dataField, "%s is required: the Base64-encoded bytes of the %s.", dataField, kind)
 	}
 	if int64(len(in.Data)) > maxBytes {
-		return in, &Error{Code: CodeTooLarge, Reason: ReasonInvalidParameters, Params: []string{dataField},
+		return in, &Error{Code: CodeTooLarge, Reason: ReasonPayloadTooLarge, Params: []string{dataField},
 			Message: "The " + string(kind) + " is larger than the limit of " + formatBytes(maxBytes) + "."}
 	}
 	for _, f := range []struct {

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 	"strings"
+	"time"
 
 	"github.com/milepost/milepost"
 )

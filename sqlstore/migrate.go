@@ -67,12 +67,30 @@ func (db *DB) SchemaVersion(ctx context.Context) (current, latest int, err error
 }
 
 func (db *DB) ensureMigrationTable(ctx context.Context) error {
-	_, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    BIGINT PRIMARY KEY,
-		name       TEXT NOT NULL,
-		applied_at BIGINT NOT NULL)`)
-	if err != nil {
-		return classify(fmt.Errorf("create schema_migrations: %w", err))
+	return db.update(ctx, func(tx *Tx) error {
+		if err := lockMigrations(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    BIGINT PRIMARY KEY,
+			name       TEXT NOT NULL,
+			applied_at BIGINT NOT NULL)`)
+		if err != nil {
+			return fmt.Errorf("create schema_migrations: %w", err)
+		}
+		return nil
+	})
+}
+
+// lockMigrations serializes migrators on PostgreSQL, where CREATE TABLE IF NOT EXISTS and DDL in
+// general race between sessions. (SQLite's immediate write transaction already serializes.)
+func lockMigrations(ctx context.Context, tx *Tx) error {
+	if tx.d.name() != "postgres" {
+		return nil
+	}
+	// Lock key: an arbitrary constant naming "milepost migrations".
+	if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(7262736101)"); err != nil {
+		return fmt.Errorf("lock migrations: %w", err)
 	}
 	return nil
 }
@@ -91,11 +109,8 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	for _, m := range ms {
 		did := false
 		err := db.update(ctx, func(tx *Tx) error {
-			if db.dialect.name() == "postgres" {
-				// Lock key: an arbitrary constant naming "milepost migrations".
-				if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(7262736101)"); err != nil {
-					return fmt.Errorf("lock migrations: %w", err)
-				}
+			if err := lockMigrations(ctx, tx); err != nil {
+				return err
 			}
 			var n int
 			if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n); err != nil {

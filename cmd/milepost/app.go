@@ -37,6 +37,7 @@ type App struct {
 	server   *http.Server
 	listener net.Listener
 	url      string
+	routes   [][2]string // method and path of every documented route
 }
 
 // NewApp returns an App for a validated configuration; Open starts it.
@@ -113,6 +114,7 @@ func (a *App) Open(ctx context.Context) error {
 	})
 	mux := http.NewServeMux()
 	a.Partner.Register(mux, a.Spec)
+	a.routes = append(a.routes, a.Partner.Routes()...)
 	a.registerOps(mux)
 	a.server = &http.Server{
 		Handler:           httpx.WithRequestID(httpx.AccessLog(a.log, mux)),
@@ -138,26 +140,56 @@ func publicHost(addr string) string {
 	return net.JoinHostPort(host, port)
 }
 
-// registerOps adds the operational endpoints: health, readiness, the OpenAPI document and docs.
+// registerOps adds the operational endpoints (health, readiness, the OpenAPI document, docs)
+// to the mux and to the document.
 func (a *App) registerOps(mux *http.ServeMux) {
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-		defer cancel()
-		if err := a.DB.Ping(ctx); err != nil {
-			a.log.Warn("not ready", "error", err)
-			httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
-			return
+	a.Spec.AddTag("Operations", "Health, readiness and this documentation.")
+	status := struct {
+		Status   string `json:"status"`
+		Database string `json:"database,omitempty"`
+	}{}
+	ops := []struct {
+		op openapi.Op
+		h  http.Handler
+	}{
+		{openapi.Op{Method: "GET", Path: "/healthz", ID: "health", Tags: []string{"Operations"}, Summary: "Liveness: the process is up",
+			Responses: []openapi.Response{{Status: 200, Description: "Alive.", Body: status}}},
+			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+			})},
+		{openapi.Op{Method: "GET", Path: "/readyz", ID: "ready", Tags: []string{"Operations"}, Summary: "Readiness: the database answers",
+			Responses: []openapi.Response{{Status: 200, Description: "Ready.", Body: status}, {Status: 503, Description: "The database is unreachable.", Body: status}}},
+			http.HandlerFunc(a.ready)},
+		{openapi.Op{Method: "GET", Path: "/openapi.json", ID: "openapi", Tags: []string{"Operations"}, Summary: "This OpenAPI 3.1 document",
+			Responses: []openapi.Response{{Status: 200, Description: "The document.", Body: map[string]any{}}}}, a.Spec},
+		{openapi.Op{Method: "GET", Path: "/docs", ID: "docs", Tags: []string{"Operations"}, Summary: "Human-readable API reference",
+			Responses: []openapi.Response{{Status: 200, Description: "An HTML page.", ContentType: "text/html"}}}, a.Spec.DocsHandler()},
+		{openapi.Op{Method: "GET", Path: "/", ID: "root", Tags: []string{"Operations"}, Summary: "Server name, version and links",
+			Responses: []openapi.Response{{Status: 200, Description: "Links to the docs.", Body: map[string]string{}}}},
+			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				httpx.WriteJSON(w, http.StatusOK, map[string]string{"name": "milepost", "version": Version, "docs": a.url + "/docs", "openapi": a.url + "/openapi.json"})
+			})},
+	}
+	for _, o := range ops {
+		a.Spec.Add(o.op)
+		pattern := o.op.Method + " " + o.op.Path
+		if o.op.Path == "/" {
+			pattern += "{$}" // only the root itself, not every unknown path
 		}
-		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": a.DB.Dialect()})
-	})
-	mux.Handle("GET /openapi.json", a.Spec)
-	mux.Handle("GET /docs", a.Spec.DocsHandler())
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		httpx.WriteJSON(w, http.StatusOK, map[string]string{"name": "milepost", "version": Version, "docs": a.url + "/docs", "openapi": a.url + "/openapi.json"})
-	})
+		mux.Handle(pattern, o.h)
+		a.routes = append(a.routes, [2]string{o.op.Method, o.op.Path})
+	}
+}
+
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if err := a.DB.Ping(ctx); err != nil {
+		a.log.Warn("not ready", "error", err)
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": a.DB.Dialect()})
 }
 
 // ensureDemoPartner creates a demo partner on first start with an empty store and prints its
@@ -213,3 +245,7 @@ func (a *App) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Routes lists the method and path of every API route, for tests that compare them with the
+// OpenAPI document.
+func (a *App) Routes() [][2]string { return a.routes }

@@ -1,0 +1,140 @@
+package photo
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/milepost/milepost"
+)
+
+// EXIF tags used by the generated files.
+const (
+	tagMake         = 0x010F
+	tagModel        = 0x0110
+	tagOrientation  = 0x0112
+	tagSoftware     = 0x0131
+	tagDateOriginal = 0x9003
+	tagOffsetOrig   = 0x9011
+	tagGPSLatRef    = 0x0001
+	tagGPSLat       = 0x0002
+	tagGPSLonRef    = 0x0003
+	tagGPSLon       = 0x0004
+)
+
+func TestInspectPhotoEXIFRules(t *testing.T) {
+	base := encodeJPEG(t, testImage(24, 16), 85)
+	// 52°22'12.00"N 4°53'42.60"E (Amsterdam).
+	gps := func(latRef, lonRef string) []tiffEntry {
+		return []tiffEntry{asciiEntry(tagGPSLatRef, latRef), dmsEntry(tagGPSLat, 52, 22, 1200),
+			asciiEntry(tagGPSLonRef, lonRef), dmsEntry(tagGPSLon, 4, 53, 4260)}
+	}
+	const lat, lon = 52.37, 4.895167
+	tests := []struct {
+		name                string
+		ifd0, exifIFD, gpsI []tiffEntry
+		want                milepost.EXIF
+	}{
+		{
+			name: "everything, with zone",
+			ifd0: []tiffEntry{asciiEntry(tagMake, "  Canon\x00\x00"), asciiEntry(tagModel, "EOS R5   "),
+				asciiEntry(tagSoftware, "Adobe Photoshop 25.0"), shortEntry(tagOrientation, 6)},
+			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09"), asciiEntry(tagOffsetOrig, "+02:00")},
+			gpsI:    gps("N", "E"),
+			want: milepost.EXIF{TakenAt: date("2024-05-06T07:08:09+02:00"), TakenAtHasZone: true,
+				Latitude: ptr(lat), Longitude: ptr(lon), Make: "Canon", Model: "EOS R5",
+				Software: "Adobe Photoshop 25.0", Orientation: 6},
+		},
+		{
+			name:    "no offset: local time read as UTC, no zone",
+			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09")},
+			want:    milepost.EXIF{TakenAt: date("2024-05-06T07:08:09Z")},
+		},
+		{
+			name:    "offset +00:00 is a zone",
+			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09"), asciiEntry(tagOffsetOrig, "+00:00")},
+			want:    milepost.EXIF{TakenAt: date("2024-05-06T07:08:09Z"), TakenAtHasZone: true},
+		},
+		{
+			name:    "negative offset",
+			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:12:31 23:30:00"), asciiEntry(tagOffsetOrig, "-05:00")},
+			want:    milepost.EXIF{TakenAt: date("2024-12-31T23:30:00-05:00"), TakenAtHasZone: true},
+		},
+		{
+			name:    "unreadable offset: no zone",
+			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09"), asciiEntry(tagOffsetOrig, "?02:00")},
+			want:    milepost.EXIF{TakenAt: date("2024-05-06T07:08:09Z")},
+		},
+		{
+			name:    "offset beyond 14 hours: wall clock, no zone",
+			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09"), asciiEntry(tagOffsetOrig, "+99:00")},
+			want:    milepost.EXIF{TakenAt: date("2024-05-06T07:08:09Z")},
+		},
+		{
+			name:    "zero date is absent",
+			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "0000:00:00 00:00:00")},
+		},
+		{
+			name:    "blank date is absent",
+			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "    :  :     :  :  ")},
+		},
+		{
+			name: "south and west",
+			gpsI: gps("S", "W"),
+			want: milepost.EXIF{Latitude: ptr(-lat), Longitude: ptr(-lon)},
+		},
+		{
+			name: "gps 0,0 is absent",
+			gpsI: []tiffEntry{asciiEntry(tagGPSLatRef, "N"), dmsEntry(tagGPSLat, 0, 0, 0),
+				asciiEntry(tagGPSLonRef, "E"), dmsEntry(tagGPSLon, 0, 0, 0)},
+		},
+		{
+			name: "latitude off Earth is absent",
+			gpsI: []tiffEntry{asciiEntry(tagGPSLatRef, "N"), dmsEntry(tagGPSLat, 95, 0, 0),
+				asciiEntry(tagGPSLonRef, "E"), dmsEntry(tagGPSLon, 4, 0, 0)},
+		},
+		{name: "orientation 9 is absent", ifd0: []tiffEntry{shortEntry(tagOrientation, 9)}},
+		{name: "orientation 8", ifd0: []tiffEntry{shortEntry(tagOrientation, 8)}, want: milepost.EXIF{Orientation: 8}},
+		{
+			name: "control characters and long strings",
+			ifd0: []tiffEntry{asciiEntry(tagMake, "Nik\x07on\x00junk after the terminator"),
+				asciiEntry(tagModel, strings.Repeat("é", 200))},
+			want: milepost.EXIF{Make: "Nikon", Model: strings.Repeat("é", 127)},
+		},
+	}
+	in := NewInspector(0)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := in.InspectPhoto(withEXIF(t, base, tt.ifd0, tt.exifIFD, tt.gpsI))
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertMedia(t, got, milepost.Media{ContentType: "image/jpeg", Width: 24, Height: 16, EXIF: tt.want})
+		})
+	}
+}
+
+func TestCleanText(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"\x00\x00", ""},
+		{"  Apple \x00\x00\x00", "Apple"},
+		{"\x00Apple", "Apple"},
+		{"Apple\x00iPhone", "Apple"},
+		{"bad \xff\xfe utf8", "bad  utf8"},
+		{"tab\tnew\nline", "tabnewline"},
+		{strings.Repeat("a", 300), strings.Repeat("a", 255)},
+		{strings.Repeat("a", 254) + "é", strings.Repeat("a", 254)},
+	} {
+		if got := cleanText(tt.in); got != tt.want {
+			t.Errorf("cleanText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestReadEXIFOfNonsense(t *testing.T) {
+	for _, data := range [][]byte{nil, {0xFF, 0xD8, 0xFF}, []byte("\xFF\xD8\xFF\xE1\x00\x10Exif\x00\x00MM\x00\x2a\xFF\xFF\xFF\xFF")} {
+		if got := readEXIF(data); got != (milepost.EXIF{}) {
+			t.Errorf("readEXIF(%q) = %+v, want empty", data, got)
+		}
+	}
+}
