@@ -46,13 +46,7 @@ func (s *Partners) CreatePartner(ctx context.Context, name string) (*milepost.Pa
 	if name == "" || len(name) > 200 {
 		return nil, milepost.Invalidf("name", "A partner name of 1 to 200 characters is required.")
 	}
-	var out *milepost.PartnerCredentials
-	err := s.db.update(ctx, func(tx *Tx) error {
-		var err error
-		out, err = insertPartner(ctx, tx, name)
-		return err
-	})
-	return out, err
+	return writeOne(ctx, s.db, func(tx *Tx) (*milepost.PartnerCredentials, error) { return insertPartner(ctx, tx, name) })
 }
 
 // insertPartner creates a partner with a new client id and secret.
@@ -99,13 +93,7 @@ func (s *Partners) CountPartners(ctx context.Context) (int, error) {
 
 // FindPartnerByID returns the partner or a CodeNotFound error.
 func (s *Partners) FindPartnerByID(ctx context.Context, id string) (*milepost.Partner, error) {
-	var p *milepost.Partner
-	err := s.db.view(ctx, func(tx *Tx) error {
-		var err error
-		p, err = findPartner(ctx, tx, id)
-		return err
-	})
-	return p, err
+	return readOne(ctx, s.db, func(tx *Tx) (*milepost.Partner, error) { return findPartner(ctx, tx, id) })
 }
 
 func findPartner(ctx context.Context, tx *Tx, id string) (*milepost.Partner, error) {

@@ -97,3 +97,29 @@ func floatPtr(v sql.NullFloat64) *float64 {
 	f := v.Float64
 	return &f
 }
+
+// readOne runs fn against the read pool and returns its result.
+func readOne[T any](ctx context.Context, db *DB, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := db.view(ctx, func(tx *Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
+// writeOne runs fn in a write transaction and returns its result once committed.
+func writeOne[T any](ctx context.Context, db *DB, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}

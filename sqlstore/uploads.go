@@ -137,15 +137,11 @@ func findUpload(ctx context.Context, tx *Tx, id string) (*milepost.Upload, error
 
 // FindUpload returns an upload's record when the actor may read it; see milepost.UploadService.
 func (s *Uploads) FindUpload(ctx context.Context, actor milepost.Actor, id string) (*milepost.Upload, error) {
-	var u *milepost.Upload
-	err := s.db.view(ctx, func(tx *Tx) error {
-		var err error
-		if u, err = findUpload(ctx, tx, id); err != nil {
-			return err
-		}
-		return actor.CanAccessUser(u.PartnerID, u.UserID)
-	})
+	u, err := readOne(ctx, s.db, func(tx *Tx) (*milepost.Upload, error) { return findUpload(ctx, tx, id) })
 	if err != nil {
+		return nil, err
+	}
+	if err := actor.CanAccessUser(u.PartnerID, u.UserID); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -163,12 +159,7 @@ func (s *Uploads) OpenUpload(ctx context.Context, actor milepost.Actor, id strin
 // OpenUploadUnchecked returns an upload and its bytes without an access check; see
 // milepost.UploadService.
 func (s *Uploads) OpenUploadUnchecked(ctx context.Context, id string) (*milepost.Upload, io.ReadCloser, error) {
-	var u *milepost.Upload
-	err := s.db.view(ctx, func(tx *Tx) error {
-		var err error
-		u, err = findUpload(ctx, tx, id)
-		return err
-	})
+	u, err := readOne(ctx, s.db, func(tx *Tx) (*milepost.Upload, error) { return findUpload(ctx, tx, id) })
 	if err != nil {
 		return nil, nil, err
 	}

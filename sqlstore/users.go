@@ -53,27 +53,21 @@ func userNotFound() error {
 // findUser loads a user by id: CodeNotFound when there is none, CodeForbidden when the actor may
 // not see it (another partner's user never reveals its data).
 func findUser(ctx context.Context, tx *Tx, actor milepost.Actor, id string) (*milepost.User, error) {
-	u, err := scanUser(tx.queryRow(ctx, "SELECT "+userCols+" FROM users WHERE id = ?", strings.TrimSpace(id)))
+	return findUserWhere(ctx, tx, actor, "id = ?", strings.TrimSpace(id))
+}
+
+// findUserByPhone loads the partner's user with a normalized phone, or CodeNotFound.
+func findUserByPhone(ctx context.Context, tx *Tx, actor milepost.Actor, phone string) (*milepost.User, error) {
+	return findUserWhere(ctx, tx, actor, "partner_id = ? AND phone = ?", actor.PartnerID, phone)
+}
+
+func findUserWhere(ctx context.Context, tx *Tx, actor milepost.Actor, where string, args ...any) (*milepost.User, error) {
+	u, err := scanUser(tx.queryRow(ctx, "SELECT "+userCols+" FROM users WHERE "+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, userNotFound()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find user: %w", err)
-	}
-	if err := actor.CanAccessUser(u.PartnerID, u.ID); err != nil {
-		return nil, err
-	}
-	return u, nil
-}
-
-// findUserByPhone loads the partner's user with a normalized phone, or CodeNotFound.
-func findUserByPhone(ctx context.Context, tx *Tx, actor milepost.Actor, phone string) (*milepost.User, error) {
-	u, err := scanUser(tx.queryRow(ctx, "SELECT "+userCols+" FROM users WHERE partner_id = ? AND phone = ?", actor.PartnerID, phone))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, userNotFound()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find user by phone: %w", err)
 	}
 	if err := actor.CanAccessUser(u.PartnerID, u.ID); err != nil {
 		return nil, err
@@ -198,32 +192,26 @@ func (s *Users) UpdateUser(ctx context.Context, actor milepost.Actor, id string,
 	if err := actor.RequireAdmin(); err != nil {
 		return nil, err
 	}
-	var out *milepost.User
-	err := s.db.update(ctx, func(tx *Tx) error {
+	return writeOne(ctx, s.db, func(tx *Tx) (*milepost.User, error) {
 		u, err := findUser(ctx, tx, actor, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		upd, err := upd.Validate()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		upd.Apply(u)
 		clash, err := findUserClash(ctx, tx, u.PartnerID, u.ID, u.Phone, u.Email)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if clash != nil {
-			return userExists()
+			return nil, userExists()
 		}
 		u.UpdatedAt = tx.now
-		if err := saveUser(ctx, tx, u); err != nil {
-			return err
-		}
-		out = u
-		return nil
+		return u, saveUser(ctx, tx, u)
 	})
-	return out, err
 }
 
 // UpdatePolicy sets a user's policy info; see milepost.UserService.
@@ -231,40 +219,28 @@ func (s *Users) UpdatePolicy(ctx context.Context, actor milepost.Actor, id strin
 	if err := actor.RequireAdmin(); err != nil {
 		return nil, err
 	}
-	var out *milepost.User
-	err := s.db.update(ctx, func(tx *Tx) error {
+	return writeOne(ctx, s.db, func(tx *Tx) (*milepost.User, error) {
 		u, err := findUser(ctx, tx, actor, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		partner, err := findPartner(ctx, tx, actor.PartnerID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p, err := p.Validate("policyInfo", partner.PolicyDatesOptional)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		u.Policy = &p
 		u.UpdatedAt = tx.now
-		if err := saveUser(ctx, tx, u); err != nil {
-			return err
-		}
-		out = u
-		return nil
+		return u, saveUser(ctx, tx, u)
 	})
-	return out, err
 }
 
 // FindUserByID returns a user the actor may see; see milepost.UserService.
 func (s *Users) FindUserByID(ctx context.Context, actor milepost.Actor, id string) (*milepost.User, error) {
-	var out *milepost.User
-	err := s.db.view(ctx, func(tx *Tx) error {
-		var err error
-		out, err = findUser(ctx, tx, actor, id)
-		return err
-	})
-	return out, err
+	return readOne(ctx, s.db, func(tx *Tx) (*milepost.User, error) { return findUser(ctx, tx, actor, id) })
 }
 
 // FindUserByPhone returns the partner's user with that phone; see milepost.UserService.
@@ -273,13 +249,7 @@ func (s *Users) FindUserByPhone(ctx context.Context, actor milepost.Actor, phone
 	if err != nil {
 		return nil, err
 	}
-	var out *milepost.User
-	err = s.db.view(ctx, func(tx *Tx) error {
-		var err error
-		out, err = findUserByPhone(ctx, tx, actor, phone)
-		return err
-	})
-	return out, err
+	return readOne(ctx, s.db, func(tx *Tx) (*milepost.User, error) { return findUserByPhone(ctx, tx, actor, phone) })
 }
 
 var userSortColumns = map[string]string{

@@ -52,7 +52,11 @@ func vehicleNotFound() error {
 
 // findVehicle loads a vehicle the actor may see, or CodeNotFound / CodeForbidden.
 func findVehicle(ctx context.Context, tx *Tx, actor milepost.Actor, id string) (*milepost.Vehicle, error) {
-	v, err := scanVehicle(tx.queryRow(ctx, "SELECT "+vehicleCols+vehicleFrom+" WHERE v.id = ?", strings.TrimSpace(id)))
+	return findVehicleWhere(ctx, tx, actor, "v.id = ?", strings.TrimSpace(id))
+}
+
+func findVehicleWhere(ctx context.Context, tx *Tx, actor milepost.Actor, where string, args ...any) (*milepost.Vehicle, error) {
+	v, err := scanVehicle(tx.queryRow(ctx, "SELECT "+vehicleCols+vehicleFrom+" WHERE "+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vehicleNotFound()
 	}
@@ -147,20 +151,14 @@ func (s *Vehicles) CreateVehicleByVIN(ctx context.Context, actor milepost.Actor,
 	if _, err := s.vin.ValidateVIN(in.VIN, in.Make, in.Year); err != nil {
 		return nil, err
 	}
-	var out *milepost.Vehicle
-	err = s.db.update(ctx, func(tx *Tx) error {
+	return writeOne(ctx, s.db, func(tx *Tx) (*milepost.Vehicle, error) {
 		owner, err := findUser(ctx, tx, actor, in.UserID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		v := &milepost.Vehicle{VIN: in.VIN, Make: in.Make, Model: in.Model, Year: in.Year, License: in.LicensePlate, State: in.State}
-		if err := createVehicle(ctx, tx, owner, v); err != nil {
-			return err
-		}
-		out = v
-		return nil
+		return v, createVehicle(ctx, tx, owner, v)
 	})
-	return out, err
 }
 
 // CreateVehicleByPlate resolves the plate to a VIN and creates the vehicle; see milepost.VehicleService.
@@ -172,11 +170,8 @@ func (s *Vehicles) CreateVehicleByPlate(ctx context.Context, actor milepost.Acto
 	if err != nil {
 		return nil, err
 	}
-	var owner *milepost.User
-	if err := s.db.view(ctx, func(tx *Tx) error {
-		owner, err = findUserByPhone(ctx, tx, actor, in.Phone)
-		return err
-	}); err != nil {
+	owner, err := readOne(ctx, s.db, func(tx *Tx) (*milepost.User, error) { return findUserByPhone(ctx, tx, actor, in.Phone) })
+	if err != nil {
 		return nil, err
 	}
 	rec, err := s.plates.ResolvePlate(ctx, in.State, in.LicensePlate)
@@ -198,18 +193,14 @@ func (s *Vehicles) CreateVehicleByPlate(ctx context.Context, actor milepost.Acto
 	if v.Year == 0 && len(info.ModelYears) > 0 {
 		v.Year = info.ModelYears[0]
 	}
-	err = s.db.update(ctx, func(tx *Tx) error {
+	return writeOne(ctx, s.db, func(tx *Tx) (*milepost.Vehicle, error) {
 		// The owner is read again inside the write transaction so a concurrent change is seen.
 		owner, err := findUser(ctx, tx, actor, owner.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return createVehicle(ctx, tx, owner, v)
+		return v, createVehicle(ctx, tx, owner, v)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
 }
 
 // UpdateVehicle changes a vehicle's plate and state; see milepost.VehicleService.
@@ -221,11 +212,10 @@ func (s *Vehicles) UpdateVehicle(ctx context.Context, actor milepost.Actor, upd 
 	if err != nil {
 		return nil, err
 	}
-	var out *milepost.Vehicle
-	err = s.db.update(ctx, func(tx *Tx) error {
+	return writeOne(ctx, s.db, func(tx *Tx) (*milepost.Vehicle, error) {
 		v, err := findVehicle(ctx, tx, actor, upd.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if upd.LicensePlate != nil {
 			v.License = *upd.LicensePlate
@@ -238,17 +228,12 @@ func (s *Vehicles) UpdateVehicle(ctx context.Context, actor milepost.Actor, upd 
 		}
 		if v.Active && v.License != "" {
 			if err := checkVehicleFree(ctx, tx, v.PartnerID, v.ID, "", v.State, v.License); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		v.UpdatedAt = tx.now
-		if err := saveVehicle(ctx, tx, v); err != nil {
-			return err
-		}
-		out = v
-		return nil
+		return v, saveVehicle(ctx, tx, v)
 	})
-	return out, err
 }
 
 // SetVehicleActive deactivates or reactivates a vehicle; see milepost.VehicleService.
@@ -256,39 +241,25 @@ func (s *Vehicles) SetVehicleActive(ctx context.Context, actor milepost.Actor, i
 	if err := actor.RequireAdmin(); err != nil {
 		return nil, err
 	}
-	var out *milepost.Vehicle
-	err := s.db.update(ctx, func(tx *Tx) error {
+	return writeOne(ctx, s.db, func(tx *Tx) (*milepost.Vehicle, error) {
 		v, err := findVehicle(ctx, tx, actor, id)
-		if err != nil {
-			return err
+		if err != nil || v.Active == active {
+			return v, err
 		}
-		if active && !v.Active {
+		if active {
 			if err := checkVehicleFree(ctx, tx, v.PartnerID, v.ID, v.VIN, v.State, v.License); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		if v.Active != active {
-			v.Active = active
-			v.UpdatedAt = tx.now
-			if err := saveVehicle(ctx, tx, v); err != nil {
-				return err
-			}
-		}
-		out = v
-		return nil
+		v.Active = active
+		v.UpdatedAt = tx.now
+		return v, saveVehicle(ctx, tx, v)
 	})
-	return out, err
 }
 
 // FindVehicleByID returns a vehicle the actor may see; see milepost.VehicleService.
 func (s *Vehicles) FindVehicleByID(ctx context.Context, actor milepost.Actor, id string) (*milepost.Vehicle, error) {
-	var out *milepost.Vehicle
-	err := s.db.view(ctx, func(tx *Tx) error {
-		var err error
-		out, err = findVehicle(ctx, tx, actor, id)
-		return err
-	})
-	return out, err
+	return readOne(ctx, s.db, func(tx *Tx) (*milepost.Vehicle, error) { return findVehicle(ctx, tx, actor, id) })
 }
 
 // FindActiveVehicleByPlate returns the partner's active vehicle with that plate; see milepost.VehicleService.
@@ -304,21 +275,7 @@ func (s *Vehicles) FindActiveVehicleByPlate(ctx context.Context, actor milepost.
 	if plate == "" {
 		return nil, milepost.Invalidf("licensePlateNumber", "licensePlateNumber is required.")
 	}
-	var out *milepost.Vehicle
-	err = s.db.view(ctx, func(tx *Tx) error {
-		v, err := scanVehicle(tx.queryRow(ctx, "SELECT "+vehicleCols+vehicleFrom+" WHERE v.partner_id = ? AND v.state = ? AND v.license = ? AND v.active",
-			actor.PartnerID, state, plate))
-		if errors.Is(err, sql.ErrNoRows) {
-			return vehicleNotFound()
-		}
-		if err != nil {
-			return fmt.Errorf("find vehicle by plate: %w", err)
-		}
-		if err := actor.CanAccessUser(v.PartnerID, v.UserID); err != nil {
-			return err
-		}
-		out = v
-		return nil
+	return readOne(ctx, s.db, func(tx *Tx) (*milepost.Vehicle, error) {
+		return findVehicleWhere(ctx, tx, actor, "v.partner_id = ? AND v.state = ? AND v.license = ? AND v.active", actor.PartnerID, state, plate)
 	})
-	return out, err
 }
