@@ -173,34 +173,42 @@ func (f uploadFields) domain(data []byte) (milepost.NewUpload, error) {
 		Device: milepost.Device{Identifier: f.deviceID, Manufacturer: f.deviceMaker, Model: f.deviceModel, OS: f.deviceOS}}, nil
 }
 
+// uploadJSON is what both documented JSON bodies decode into: photoUploadRequest and
+// fileUploadRequest differ only in the name of the Base64 field.
+type uploadJSON struct {
+	UserID             string   `json:"userId"`
+	Name               string   `json:"name"`
+	Photo              string   `json:"photo"`
+	File               string   `json:"file"`
+	DeviceIdentifier   string   `json:"deviceIdentifier"`
+	DeviceManufacturer string   `json:"deviceManufacturer"`
+	DeviceModel        string   `json:"deviceModel"`
+	DeviceOS           string   `json:"deviceOS"`
+	TakenOn            string   `json:"takenOn"`
+	Latitude           *float64 `json:"latitude"`
+	Longitude          *float64 `json:"longitude"`
+}
+
 // readUpload reads either the documented Base64 JSON body or a multipart/form-data body.
 func (s *Server) readUpload(r *http.Request, kind milepost.UploadKind) (milepost.NewUpload, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt == "multipart/form-data" {
 		return s.readMultipartUpload(r, kind)
 	}
-	var f uploadFields
-	var encoded string
+	var req uploadJSON
+	if err := decode(r, &req); err != nil {
+		return milepost.NewUpload{}, err
+	}
+	encoded := req.Photo
 	if kind == milepost.UploadFile {
-		var req fileUploadRequest
-		if err := decode(r, &req); err != nil {
-			return milepost.NewUpload{}, err
-		}
-		f = uploadFields{req.UserID, req.Name, req.TakenOn, req.DeviceIdentifier, req.DeviceManufacturer, req.DeviceModel, req.DeviceOS, req.Latitude, req.Longitude}
 		encoded = req.File
-	} else {
-		var req photoUploadRequest
-		if err := decode(r, &req); err != nil {
-			return milepost.NewUpload{}, err
-		}
-		f = uploadFields{req.UserID, req.Name, req.TakenOn, req.DeviceIdentifier, req.DeviceManufacturer, req.DeviceModel, req.DeviceOS, req.Latitude, req.Longitude}
-		encoded = req.Photo
 	}
 	data, err := decodeBase64(string(kind), encoded)
 	if err != nil {
 		return milepost.NewUpload{}, err
 	}
-	return f.domain(data)
+	return uploadFields{req.UserID, req.Name, req.TakenOn, req.DeviceIdentifier, req.DeviceManufacturer,
+		req.DeviceModel, req.DeviceOS, req.Latitude, req.Longitude}.domain(data)
 }
 
 // decodeBase64 accepts standard or URL-safe Base64, padded or not, with line breaks, and an
