@@ -15,6 +15,8 @@ type Partner struct {
 	// PolicyDatesOptional lets this partner create users with policy info that has no start or
 	// end date (Ownli's "policy.dates-optional.partner-ids").
 	PolicyDatesOptional bool
+	// Cadence is the days between check-ins of each type (DefaultCadence for a new partner).
+	Cadence Cadence
 }
 
 // PartnerCredentials is a newly made partner with its client secret. The secret is shown once,
@@ -36,4 +38,10 @@ type PartnerService interface {
 	// belong to that partner) in constant time. Any mismatch is a CodeUnauthorized error that
 	// does not say which part was wrong.
 	Authenticate(ctx context.Context, partnerID, clientID, clientSecret string) (*Partner, error)
+}
+
+// PartnerSettings changes a partner's settings where the fields are not nil.
+type PartnerSettings struct {
+	PolicyDatesOptional *bool
+	Cadence             *Cadence
 }

@@ -46,6 +46,11 @@ var pageParams = []openapi.Param{
 
 // allRoutes is every endpoint of the Ownli dialect, with its OpenAPI operation.
 func (s *Server) allRoutes() []route {
+	return append(s.coreRoutes(), s.checkinRoutes()...)
+}
+
+// coreRoutes are the auth, user, vehicle and upload endpoints.
+func (s *Server) coreRoutes() []route {
 	returnExisting := queryParam("returnExistingUserIfExists", "Return the existing user instead of 409 when one matches (phone or email; with policy: phone + policyNumber). Defaults to false.", false)
 	tUsers, tVehicles, tUploads := []string{"Users"}, []string{"Vehicles"}, []string{"Uploads"}
 	return []route{
@@ -202,5 +207,147 @@ func (s *Server) serveUploadRoute(kind milepost.UploadKind) func(http.ResponseWr
 	return func(w http.ResponseWriter, r *http.Request, _ milepost.Actor) error {
 		h.ServeHTTP(w, r)
 		return nil
+	}
+}
+
+var (
+	r404M = errResp(404, "Check-in not found or Vehicle not found or owning User not found.", "ERROR_MILEAGE_CHECKIN_NOT_FOUND")
+	r404C = errResp(404, "Check-in not found or Vehicle not found or owning User not found.", "ERROR_CONDITION_CHECKIN_NOT_FOUND")
+	r404A = errResp(404, "Check-in not found or owning User not found.", "ERROR_PROOF_OF_ADDRESS_CHECKIN_NOT_FOUND")
+	r409N = errResp(409, "The mileage is lower than an earlier check-in's, or the vehicle is deactivated.",
+		milepost.ReasonMileageLowerThanPrevious, milepost.ReasonVehicleInactive)
+	r409X = errResp(409, "Only an OnHold check-in can change; Confirmed and Declined are final. Or the mileage breaks the vehicle's order, or the vehicle is deactivated.",
+		milepost.ReasonCheckinNotOnHold, milepost.ReasonCheckinFinal, milepost.ReasonMileageLowerThanPrevious, milepost.ReasonVehicleInactive)
+)
+
+// listParams are the query parameters of the partner-wide check-in lists.
+func listParams(t milepost.CheckinType, extra ...openapi.Param) []openapi.Param {
+	ps := append(append([]openapi.Param{}, pageParams...),
+		queryParam("sortBy", "Sort key (default dateCheckedIn).", "", milepost.CheckinSortKeys...),
+		queryParam("searchBy", "Field to search (case-insensitive contains).", "", milepost.CheckinSearchKeys(t)...),
+		queryParam("searchValue", "Value to search for.", ""),
+		queryParam("status", "Status filter (default All; Archived matches nothing, Milepost archives no check-in).", "", milepost.CheckinStatusFilters...),
+		queryParam("vehicleId", "Only this vehicle's check-ins.", ""),
+		queryParam("fraud", "Filter check-ins marked as fraud.", false),
+		queryParam("checkinStartDate", "Checked in at or after (ISO8601 UTC).", ""),
+		queryParam("checkinEndDate", "Checked in at or before (ISO8601 UTC).", ""),
+		queryParam("updatedStartDate", "Updated at or after (ISO8601 UTC).", ""),
+		queryParam("updatedEndDate", "Updated at or before (ISO8601 UTC).", ""))
+	return append(ps, extra...)
+}
+
+// checkinRoutes are the check-in, summary and review endpoints.
+func (s *Server) checkinRoutes() []route {
+	tM, tC, tA, tR := []string{"Mileage check-ins"}, []string{"Condition check-ins"}, []string{"Proof-of-address check-ins"}, []string{"Review"}
+	idParam := []openapi.Param{pathParam("id", "Id of the check-in.")}
+	vehicleParam := []openapi.Param{pathParam("vehicleId", "Id of the vehicle.")}
+	userParam := []openapi.Param{pathParam("userId", "Id of the user.")}
+	async := " Verification is asynchronous: the check-in is returned Pending and moves to Confirmed, Declined or OnHold (with an adminNote saying what to fix)."
+	return []route{
+		{access: anyScope, handle: s.createMileage, op: openapi.Op{
+			Method: "POST", Path: "/api/vehicles/checkin/mileage", ID: "createMileageCheckin", Tags: tM, Summary: "Create a mileage check-in",
+			Description: "Requires an odometer reading and photos of the license plate and odometer uploaded with the Photo Upload API (their photoUrl). The mileage must equal or exceed the vehicle's earlier non-Declined check-ins." + async,
+			Body:        mileageCheckinRequest{}, BodyRequired: true,
+			Responses: []openapi.Response{ok200("The created mileage check-in (Pending).", mileageCheckinJSON{}), r400St, r401, r403, r404V, r409N, r500, r503},
+		}},
+		{access: anyScope, handle: s.getMileage, op: openapi.Op{
+			Method: "GET", Path: "/api/vehicles/checkin/mileage/{id}", ID: "getMileageCheckin", Tags: tM, Summary: "Retrieve a mileage check-in",
+			Params: idParam, Responses: []openapi.Response{ok200("The mileage check-in.", mileageCheckinJSON{}), r401, r403, r404M, r500, r503},
+		}},
+		{access: anyScope, handle: s.updateMileage, op: openapi.Op{
+			Method: "PUT", Path: "/api/vehicles/checkin/mileage/{id}", ID: "updateMileageCheckin", Tags: tM, Summary: "Update a mileage check-in (change flow)",
+			Description: "Accepted only while the check-in is OnHold; it returns to Pending and is verified again. licensePlate and mileage are required; photo lists replace the current ones when given. vehicleId is ignored.",
+			Params:      idParam, Body: mileageCheckinRequest{}, BodyRequired: true,
+			Responses: []openapi.Response{ok200("The check-in, Pending again.", mileageCheckinJSON{}), r400St, r401, r403, r404M, r409X, r500, r503},
+		}},
+		{access: anyScope, handle: s.vehicleMileage, op: openapi.Op{
+			Method: "GET", Path: "/api/vehicles/{vehicleId}/checkins/mileage", ID: "getVehicleMileageCheckins", Tags: tM, Summary: "List a vehicle's mileage check-ins (newest first)",
+			Params: vehicleParam, Responses: []openapi.Response{ok200("The check-ins.", []mileageCheckinJSON{}), r401, r403, r404V, r500, r503},
+		}},
+		{access: adminOnly, handle: s.listMileage, op: openapi.Op{
+			Method: "GET", Path: "/api/checkins/mileage", ID: "listMileageCheckins", Tags: tM, Summary: "List the partner's mileage check-ins (paged)",
+			Params: listParams(milepost.CheckinMileage), Responses: []openapi.Response{ok200("A page of check-ins.", mileagePageJSON{}), r400, r401, r403, r500, r503},
+		}},
+		{access: anyScope, handle: s.createCondition, op: openapi.Op{
+			Method: "POST", Path: "/api/vehicles/checkin/condition", ID: "createConditionCheckin", Tags: tC, Summary: "Create a condition check-in",
+			Description: "Photos of the vehicle from the four required angles (Front, Back, DriverSide, PassengerSide) and optionally the four enhanced ones, one photo per angle. A missing required angle or a repeated angle is a 400 naming it." + async,
+			Body:        conditionCheckinRequest{}, BodyRequired: true,
+			Responses: []openapi.Response{ok200("The created condition check-in (Pending).", conditionCheckinJSON{}), r400St, r401, r403, r404V,
+				errResp(409, "The vehicle is deactivated.", milepost.ReasonVehicleInactive), r500, r503},
+		}},
+		{access: anyScope, handle: s.getCondition, op: openapi.Op{
+			Method: "GET", Path: "/api/vehicles/checkin/condition/{id}", ID: "getConditionCheckin", Tags: tC, Summary: "Retrieve a condition check-in",
+			Params: idParam, Responses: []openapi.Response{ok200("The condition check-in.", conditionCheckinJSON{}), r401, r403, r404C, r500, r503},
+		}},
+		{access: anyScope, handle: s.updateCondition, op: openapi.Op{
+			Method: "PUT", Path: "/api/vehicles/checkin/condition/{id}", ID: "updateConditionCheckin", Tags: tC, Summary: "Update a condition check-in (change flow)",
+			Description: "Accepted only while OnHold. The photos sent replace those of the same angles; the others are kept; the result must still have the four required angles.",
+			Params:      idParam, Body: conditionUpdateRequest{}, BodyRequired: true,
+			Responses: []openapi.Response{ok200("The check-in, Pending again.", conditionCheckinJSON{}), r400, r401, r403, r404C, r409X, r500, r503},
+		}},
+		{access: anyScope, handle: s.vehicleConditions, op: openapi.Op{
+			Method: "GET", Path: "/api/vehicles/{vehicleId}/checkins/condition", ID: "getVehicleConditionCheckins", Tags: tC, Summary: "List a vehicle's condition check-ins (newest first)",
+			Params: vehicleParam, Responses: []openapi.Response{ok200("The check-ins.", []conditionCheckinJSON{}), r401, r403, r404V, r500, r503},
+		}},
+		{access: adminOnly, handle: s.listConditions, op: openapi.Op{
+			Method: "GET", Path: "/api/checkins/condition", ID: "listConditionCheckins", Tags: tC, Summary: "List the partner's condition check-ins (paged)",
+			Params:    listParams(milepost.CheckinCondition, queryParam("damageDetected", "Filter check-ins with photos marked with damage.", false)),
+			Responses: []openapi.Response{ok200("A page of check-ins.", conditionPageJSON{}), r400, r401, r403, r500, r503},
+		}},
+		{access: anyScope, handle: s.createAddressCheckin, op: openapi.Op{
+			Method: "POST", Path: "/api/users/checkin/proof-of-address", ID: "createProofOfAddressCheckin", Tags: tA, Summary: "Create a proof-of-address check-in",
+			Description: "A document (or photos of the home) clearly proving residence, uploaded first (documents may be photos or files)." + async,
+			Body:        addressCheckinRequest{}, BodyRequired: true,
+			Responses: []openapi.Response{ok200("The created check-in (Pending).", addressCheckinJSON{}), r400St, r401, r403, r404U, r500, r503},
+		}},
+		{access: anyScope, handle: s.getAddressCheckin, op: openapi.Op{
+			Method: "GET", Path: "/api/users/checkin/proof-of-address/{id}", ID: "getProofOfAddressCheckin", Tags: tA, Summary: "Retrieve a proof-of-address check-in",
+			Params: idParam, Responses: []openapi.Response{ok200("The check-in.", addressCheckinJSON{}), r401, r403, r404A, r500, r503},
+		}},
+		{access: anyScope, handle: s.updateAddressCheckin, op: openapi.Op{
+			Method: "PUT", Path: "/api/users/checkin/proof-of-address/{id}", ID: "updateProofOfAddressCheckin", Tags: tA, Summary: "Update a proof-of-address check-in (change flow)",
+			Description: "Accepted only while OnHold. The body is the same as create (userId is ignored); document and photo lists replace the current ones when given.",
+			Params:      idParam, Body: addressCheckinRequest{}, BodyRequired: true,
+			Responses: []openapi.Response{ok200("The check-in, Pending again.", addressCheckinJSON{}), r400St, r401, r403, r404A,
+				errResp(409, "Only an OnHold check-in can change.", milepost.ReasonCheckinNotOnHold, milepost.ReasonCheckinFinal), r500, r503},
+		}},
+		{access: anyScope, handle: s.userAddressCheckins, op: openapi.Op{
+			Method: "GET", Path: "/api/users/{userId}/checkins/proof-of-address", ID: "getUserProofOfAddressCheckins", Tags: tA, Summary: "List a user's proof-of-address check-ins (newest first)",
+			Params: userParam, Responses: []openapi.Response{ok200("The check-ins.", []addressCheckinJSON{}), r401, r403, r404U, r500, r503},
+		}},
+		{access: adminOnly, handle: s.listAddressCheckins, op: openapi.Op{
+			Method: "GET", Path: "/api/checkins/proof-of-address", ID: "listProofOfAddressCheckins", Tags: tA, Summary: "List the partner's proof-of-address check-ins (paged)",
+			Params: listParams(milepost.CheckinProofOfAddress), Responses: []openapi.Response{ok200("A page of check-ins.", addressPageJSON{}), r400, r401, r403, r500, r503},
+		}},
+		{access: anyScope, handle: s.vehicleSummary, op: openapi.Op{
+			Method: "GET", Path: "/api/vehicles/{vehicleId}/checkin-summary", ID: "getCheckinSummary", Tags: tM, Summary: "Summary of a vehicle's mileage and condition check-ins",
+			Description: "Per type: the check-ins (newest first), whether the next check-in is unlocked and when (the partner's cadence after the latest check-in that was not Declined), days to it, the reward for it, and the ordinal of the last confirmed one.",
+			Params:      vehicleParam, Responses: []openapi.Response{ok200("The summary.", vehicleSummaryJSON{}), r401, r403, r404V, r500, r503},
+		}},
+		{access: anyScope, handle: s.addressSummary, op: openapi.Op{
+			Method: "GET", Path: "/api/users/{userId}/proof-of-address/checkin-summary", ID: "getProofOfAddressCheckinSummary", Tags: tA, Summary: "Proof-of-address check-in summary for a user",
+			Params: userParam, Responses: []openapi.Response{ok200("An array with the user's summary.", []summaryJSON{}), r401, r403, r404U, r500, r503},
+		}},
+		{access: adminOnly, handle: s.reviewQueue, op: openapi.Op{
+			Method: "GET", Path: "/api/admin/review-queue", ID: "reviewQueue", Tags: tR, Summary: "The review queue: Pending and OnHold check-ins, oldest first",
+			Description: "Requires admin token.",
+			Params: append(append([]openapi.Param{}, pageParams[:2]...),
+				queryParam("type", "Only one check-in type.", "", "mileage", "condition", "proofOfAddress"),
+				queryParam("status", "Only Pending or only OnHold.", "", "Pending", "OnHold"),
+				queryParam("fraud", "Only check-ins (not) flagged as fraud.", false)),
+			Responses: []openapi.Response{ok200("A page of the queue.", reviewPageJSON{}), r400, r401, r403, r500, r503},
+		}},
+		{access: adminOnly, handle: s.reviewCheckin, op: openapi.Op{
+			Method: "GET", Path: "/api/admin/checkins/{id}", ID: "reviewCheckin", Tags: tR, Summary: "A check-in of any type with its photos, metadata, signals and history",
+			Description: "Requires admin token. Each photo shows what the app claimed (takenOn, coordinates, device) beside what the file says (EXIF).",
+			Params:      idParam, Responses: []openapi.Response{ok200("The check-in for review.", checkinReviewJSON{}), r401, r403, errResp(404, "Check-in not found.", "ERROR_NOT_FOUND"), r500, r503},
+		}},
+		{access: adminOnly, handle: s.decideCheckin, op: openapi.Op{
+			Method: "POST", Path: "/api/admin/checkins/{id}/decision", ID: "decideCheckin", Tags: tR, Summary: "Decide a check-in: Confirmed, Declined or OnHold",
+			Description: "Requires admin token. Goes through the same lifecycle as automatic verification: Pending or OnHold may become Confirmed, Declined or OnHold (OnHold to OnHold updates the note and photo marks); Confirmed and Declined are final (409).",
+			Params:      idParam, Body: decisionRequest{}, BodyRequired: true,
+			Responses: []openapi.Response{ok200("The check-in after the decision.", checkinReviewJSON{}), r400, r401, r403, errResp(404, "Check-in not found.", "ERROR_NOT_FOUND"),
+				errResp(409, "The check-in is already decided.", milepost.ReasonCheckinFinal), r500, r503},
+		}},
 	}
 }

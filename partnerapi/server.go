@@ -26,6 +26,8 @@ type Config struct {
 	Users    milepost.UserService
 	Vehicles milepost.VehicleService
 	Uploads  milepost.UploadService
+	Checkins milepost.CheckinService
+	Reviews  milepost.ReviewService
 	Tokens   *httpx.Tokens
 	Signer   *httpx.Signer
 	// PublicURL is the base URL clients reach this server at; photoUrl and fileUrl start with it.
@@ -107,15 +109,16 @@ func (s *Server) Register(mux *http.ServeMux, spec *openapi.Spec) {
 		schemeClientID: "Client Id (legacy header authentication).", schemeClientSecret: "Client Secret (legacy header authentication)."} {
 		spec.AddSecurityScheme(name, map[string]any{"type": "apiKey", "in": "header", "name": name, "description": desc})
 	}
+	rtr := &router{notFound: http.HandlerFunc(s.notFound)}
 	for _, rt := range s.routes {
 		op := rt.op
 		if rt.access != public {
 			op.Security = partnerSecurity
 		}
 		spec.Add(op)
-		mux.Handle(op.Method+" "+op.Path, s.handler(rt))
+		rtr.add(op.Method, op.Path, s.handler(rt))
 	}
-	mux.Handle("/api/", httpx.Recover(s.log, s.writeError, http.HandlerFunc(s.notFound)))
+	mux.Handle("/api/", httpx.Recover(s.log, s.writeError, rtr))
 }
 
 // Routes returns the method and path of every route, for tests that compare them with the spec.
@@ -180,43 +183,16 @@ func (s *Server) authenticate(r *http.Request) (milepost.Actor, error) {
 	return milepost.Actor{PartnerID: p.ID, Scope: milepost.ScopeAdmin}, nil
 }
 
-// notFound answers paths under /api/ that no route serves: 405 with Allow when the path exists
-// for other methods, 404 otherwise — both in this dialect's error format.
+// notFound answers paths under /api/ that no route serves, in this dialect's error format.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	var allowed []string
-	for _, rt := range s.routes {
-		if pathMatches(rt.op.Path, r.URL.Path) {
-			allowed = append(allowed, rt.op.Method)
-		}
-	}
-	if len(allowed) > 0 {
-		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		httpx.WriteJSON(w, http.StatusMethodNotAllowed, errorJSON{ErrorCode: "ERROR_METHOD_NOT_ALLOWED",
-			ErrorMessage: "Method " + r.Method + " is not allowed on " + r.URL.Path + "; use " + strings.Join(allowed, " or ") + "."})
-		return
-	}
 	httpx.WriteJSON(w, http.StatusNotFound, errorJSON{ErrorCode: "ERROR_NOT_FOUND", ErrorMessage: "No endpoint " + r.URL.Path + "; see /docs."})
 }
 
-// pathMatches reports whether a ServeMux path pattern with {name} segments matches path.
-func pathMatches(pattern, path string) bool {
-	ps := strings.Split(strings.Trim(pattern, "/"), "/")
-	xs := strings.Split(strings.Trim(path, "/"), "/")
-	if len(ps) != len(xs) {
-		return false
-	}
-	for i, p := range ps {
-		if strings.HasPrefix(p, "{") {
-			if xs[i] == "" {
-				return false
-			}
-			continue
-		}
-		if p != xs[i] {
-			return false
-		}
-	}
-	return true
+// methodNotAllowed answers a known path called with another method: 405 with Allow.
+func methodNotAllowed(w http.ResponseWriter, r *http.Request, allowed []string) {
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	httpx.WriteJSON(w, http.StatusMethodNotAllowed, errorJSON{ErrorCode: "ERROR_METHOD_NOT_ALLOWED",
+		ErrorMessage: "Method " + r.Method + " is not allowed on " + r.URL.Path + "; use " + strings.Join(allowed, " or ") + "."})
 }
 
 // ok writes v as a 200 JSON response.

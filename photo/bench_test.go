@@ -1,15 +1,16 @@
 package photo
 
 import (
+	"github.com/milepost/milepost/milepostest"
 	"testing"
 )
 
 // BenchmarkInspectPhoto12MP inspects a 4000×3000 JPEG at quality 90 with an EXIF segment (4.4 MB:
 // the generated texture is noisier than a photo): sniff, header, scan count, full decode, EXIF.
 func BenchmarkInspectPhoto12MP(b *testing.B) {
-	data := withEXIF(b, encodeJPEG(b, testImage(4000, 3000), 90),
-		[]tiffEntry{asciiEntry(tagMake, "Milepost"), shortEntry(tagOrientation, 1)},
-		[]tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09")}, nil)
+	data := milepostest.WithEXIF(b, encodeJPEG(b, testImage(4000, 3000), 90),
+		[]milepostest.TIFFEntry{milepostest.ASCIIEntry(tagMake, "Milepost"), milepostest.ShortEntry(tagOrientation, 1)},
+		[]milepostest.TIFFEntry{milepostest.ASCIIEntry(tagDateOriginal, "2024:05:06 07:08:09")}, nil)
 	in := NewInspector(0)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {

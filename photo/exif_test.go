@@ -1,6 +1,7 @@
 package photo
 
 import (
+	"github.com/milepost/milepost/milepostest"
 	"strings"
 	"testing"
 
@@ -24,21 +25,21 @@ const (
 func TestInspectPhotoEXIFRules(t *testing.T) {
 	base := encodeJPEG(t, testImage(24, 16), 85)
 	// 52°22'12.00"N 4°53'42.60"E (Amsterdam).
-	gps := func(latRef, lonRef string) []tiffEntry {
-		return []tiffEntry{asciiEntry(tagGPSLatRef, latRef), dmsEntry(tagGPSLat, 52, 22, 1200),
-			asciiEntry(tagGPSLonRef, lonRef), dmsEntry(tagGPSLon, 4, 53, 4260)}
+	gps := func(latRef, lonRef string) []milepostest.TIFFEntry {
+		return []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagGPSLatRef, latRef), milepostest.DMSEntry(tagGPSLat, 52, 22, 1200),
+			milepostest.ASCIIEntry(tagGPSLonRef, lonRef), milepostest.DMSEntry(tagGPSLon, 4, 53, 4260)}
 	}
 	const lat, lon = 52.37, 4.895167
 	tests := []struct {
 		name                string
-		ifd0, exifIFD, gpsI []tiffEntry
+		ifd0, exifIFD, gpsI []milepostest.TIFFEntry
 		want                milepost.EXIF
 	}{
 		{
 			name: "everything, with zone",
-			ifd0: []tiffEntry{asciiEntry(tagMake, "  Canon\x00\x00"), asciiEntry(tagModel, "EOS R5   "),
-				asciiEntry(tagSoftware, "Adobe Photoshop 25.0"), shortEntry(tagOrientation, 6)},
-			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09"), asciiEntry(tagOffsetOrig, "+02:00")},
+			ifd0: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagMake, "  Canon\x00\x00"), milepostest.ASCIIEntry(tagModel, "EOS R5   "),
+				milepostest.ASCIIEntry(tagSoftware, "Adobe Photoshop 25.0"), milepostest.ShortEntry(tagOrientation, 6)},
+			exifIFD: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagDateOriginal, "2024:05:06 07:08:09"), milepostest.ASCIIEntry(tagOffsetOrig, "+02:00")},
 			gpsI:    gps("N", "E"),
 			want: milepost.EXIF{TakenAt: date("2024-05-06T07:08:09+02:00"), TakenAtHasZone: true,
 				Latitude: ptr(lat), Longitude: ptr(lon), Make: "Canon", Model: "EOS R5",
@@ -46,36 +47,36 @@ func TestInspectPhotoEXIFRules(t *testing.T) {
 		},
 		{
 			name:    "no offset: local time read as UTC, no zone",
-			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09")},
+			exifIFD: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagDateOriginal, "2024:05:06 07:08:09")},
 			want:    milepost.EXIF{TakenAt: date("2024-05-06T07:08:09Z")},
 		},
 		{
 			name:    "offset +00:00 is a zone",
-			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09"), asciiEntry(tagOffsetOrig, "+00:00")},
+			exifIFD: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagDateOriginal, "2024:05:06 07:08:09"), milepostest.ASCIIEntry(tagOffsetOrig, "+00:00")},
 			want:    milepost.EXIF{TakenAt: date("2024-05-06T07:08:09Z"), TakenAtHasZone: true},
 		},
 		{
 			name:    "negative offset",
-			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:12:31 23:30:00"), asciiEntry(tagOffsetOrig, "-05:00")},
+			exifIFD: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagDateOriginal, "2024:12:31 23:30:00"), milepostest.ASCIIEntry(tagOffsetOrig, "-05:00")},
 			want:    milepost.EXIF{TakenAt: date("2024-12-31T23:30:00-05:00"), TakenAtHasZone: true},
 		},
 		{
 			name:    "unreadable offset: no zone",
-			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09"), asciiEntry(tagOffsetOrig, "?02:00")},
+			exifIFD: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagDateOriginal, "2024:05:06 07:08:09"), milepostest.ASCIIEntry(tagOffsetOrig, "?02:00")},
 			want:    milepost.EXIF{TakenAt: date("2024-05-06T07:08:09Z")},
 		},
 		{
 			name:    "offset beyond 14 hours: wall clock, no zone",
-			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09"), asciiEntry(tagOffsetOrig, "+99:00")},
+			exifIFD: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagDateOriginal, "2024:05:06 07:08:09"), milepostest.ASCIIEntry(tagOffsetOrig, "+99:00")},
 			want:    milepost.EXIF{TakenAt: date("2024-05-06T07:08:09Z")},
 		},
 		{
 			name:    "zero date is absent",
-			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "0000:00:00 00:00:00")},
+			exifIFD: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagDateOriginal, "0000:00:00 00:00:00")},
 		},
 		{
 			name:    "blank date is absent",
-			exifIFD: []tiffEntry{asciiEntry(tagDateOriginal, "    :  :     :  :  ")},
+			exifIFD: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagDateOriginal, "    :  :     :  :  ")},
 		},
 		{
 			name: "south and west",
@@ -84,27 +85,27 @@ func TestInspectPhotoEXIFRules(t *testing.T) {
 		},
 		{
 			name: "gps 0,0 is absent",
-			gpsI: []tiffEntry{asciiEntry(tagGPSLatRef, "N"), dmsEntry(tagGPSLat, 0, 0, 0),
-				asciiEntry(tagGPSLonRef, "E"), dmsEntry(tagGPSLon, 0, 0, 0)},
+			gpsI: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagGPSLatRef, "N"), milepostest.DMSEntry(tagGPSLat, 0, 0, 0),
+				milepostest.ASCIIEntry(tagGPSLonRef, "E"), milepostest.DMSEntry(tagGPSLon, 0, 0, 0)},
 		},
 		{
 			name: "latitude off Earth is absent",
-			gpsI: []tiffEntry{asciiEntry(tagGPSLatRef, "N"), dmsEntry(tagGPSLat, 95, 0, 0),
-				asciiEntry(tagGPSLonRef, "E"), dmsEntry(tagGPSLon, 4, 0, 0)},
+			gpsI: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagGPSLatRef, "N"), milepostest.DMSEntry(tagGPSLat, 95, 0, 0),
+				milepostest.ASCIIEntry(tagGPSLonRef, "E"), milepostest.DMSEntry(tagGPSLon, 4, 0, 0)},
 		},
-		{name: "orientation 9 is absent", ifd0: []tiffEntry{shortEntry(tagOrientation, 9)}},
-		{name: "orientation 8", ifd0: []tiffEntry{shortEntry(tagOrientation, 8)}, want: milepost.EXIF{Orientation: 8}},
+		{name: "orientation 9 is absent", ifd0: []milepostest.TIFFEntry{milepostest.ShortEntry(tagOrientation, 9)}},
+		{name: "orientation 8", ifd0: []milepostest.TIFFEntry{milepostest.ShortEntry(tagOrientation, 8)}, want: milepost.EXIF{Orientation: 8}},
 		{
 			name: "control characters and long strings",
-			ifd0: []tiffEntry{asciiEntry(tagMake, "Nik\x07on\x00junk after the terminator"),
-				asciiEntry(tagModel, strings.Repeat("é", 200))},
+			ifd0: []milepostest.TIFFEntry{milepostest.ASCIIEntry(tagMake, "Nik\x07on\x00junk after the terminator"),
+				milepostest.ASCIIEntry(tagModel, strings.Repeat("é", 200))},
 			want: milepost.EXIF{Make: "Nikon", Model: strings.Repeat("é", 127)},
 		},
 	}
 	in := NewInspector(0)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := in.InspectPhoto(withEXIF(t, base, tt.ifd0, tt.exifIFD, tt.gpsI))
+			got, err := in.InspectPhoto(milepostest.WithEXIF(t, base, tt.ifd0, tt.exifIFD, tt.gpsI))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package photo
 
 import (
 	"errors"
+	"github.com/milepost/milepost/milepostest"
 	"testing"
 
 	"github.com/milepost/milepost"
@@ -15,11 +16,11 @@ func FuzzInspectPhoto(f *testing.F) {
 	f.Add(fixture(f, "edited_photoshop.jpg"))
 	f.Add(fixture(f, "blue-purple-pink.lossy.webp"))
 	f.Add(jpg)
-	f.Add(withEXIF(f, jpg,
-		[]tiffEntry{asciiEntry(tagMake, "Make"), shortEntry(tagOrientation, 6)},
-		[]tiffEntry{asciiEntry(tagDateOriginal, "2024:05:06 07:08:09"), asciiEntry(tagOffsetOrig, "+02:00")},
-		[]tiffEntry{asciiEntry(tagGPSLatRef, "N"), dmsEntry(tagGPSLat, 52, 22, 1200),
-			asciiEntry(tagGPSLonRef, "W"), dmsEntry(tagGPSLon, 4, 53, 4260)}))
+	f.Add(milepostest.WithEXIF(f, jpg,
+		[]milepostest.TIFFEntry{milepostest.ASCIIEntry(tagMake, "Make"), milepostest.ShortEntry(tagOrientation, 6)},
+		[]milepostest.TIFFEntry{milepostest.ASCIIEntry(tagDateOriginal, "2024:05:06 07:08:09"), milepostest.ASCIIEntry(tagOffsetOrig, "+02:00")},
+		[]milepostest.TIFFEntry{milepostest.ASCIIEntry(tagGPSLatRef, "N"), milepostest.DMSEntry(tagGPSLat, 52, 22, 1200),
+			milepostest.ASCIIEntry(tagGPSLonRef, "W"), milepostest.DMSEntry(tagGPSLon, 4, 53, 4260)}))
 	f.Add(manyScans(f, jpg, 3))
 	f.Add(encodePNG(f, small))
 	f.Add(encodeGIF(f, small))

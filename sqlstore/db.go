@@ -43,6 +43,9 @@ type DB struct {
 	Now func() time.Time
 	// Location says where the database lives, for logs (never includes a password).
 	Location string
+	// JobEnqueued, when set, is called after a transaction that enqueued a job of kind commits,
+	// so in-process workers start at once instead of at their next poll.
+	JobEnqueued func(kind string)
 }
 
 // Open connects to the database described by cfg. It does not migrate; call Migrate or

@@ -25,12 +25,19 @@ type dialect interface {
 	isUniqueViolation(err error) bool
 	// isUnavailable reports errors that mean "the database cannot serve now, retry later".
 	isUnavailable(err error) bool
+	// forUpdate is the row-lock clause for a SELECT (empty on SQLite, whose single writer
+	// transaction already excludes every other writer).
+	forUpdate() string
+	// skipLocked is the clause that lets concurrent job claimers pass each other's rows.
+	skipLocked() string
 }
 
 type sqliteDialect struct{}
 
 func (sqliteDialect) name() string           { return "sqlite" }
 func (sqliteDialect) rebind(q string) string { return q }
+func (sqliteDialect) forUpdate() string      { return "" }
+func (sqliteDialect) skipLocked() string     { return "" }
 
 func (sqliteDialect) isUniqueViolation(err error) bool {
 	var e *sqlite.Error
@@ -54,7 +61,9 @@ func (sqliteDialect) isUnavailable(err error) bool {
 
 type postgresDialect struct{}
 
-func (postgresDialect) name() string { return "postgres" }
+func (postgresDialect) name() string       { return "postgres" }
+func (postgresDialect) forUpdate() string  { return " FOR UPDATE" }
+func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 
 var rebindCache sync.Map // query text → query with $n placeholders
 

@@ -21,12 +21,13 @@ func (db *DB) Partners() *Partners { return &Partners{db: db} }
 
 var _ milepost.PartnerService = (*Partners)(nil)
 
-const partnerCols = "id, name, client_id, policy_dates_optional, created_at"
+const partnerCols = "id, name, client_id, policy_dates_optional, created_at, cadence_mileage_days, cadence_condition_days, cadence_address_days"
 
 func scanPartner(row interface{ Scan(...any) error }) (*milepost.Partner, error) {
 	var p milepost.Partner
 	var created int64
-	if err := row.Scan(&p.ID, &p.Name, &p.ClientID, &p.PolicyDatesOptional, &created); err != nil {
+	c := &p.Cadence
+	if err := row.Scan(&p.ID, &p.Name, &p.ClientID, &p.PolicyDatesOptional, &created, &c.MileageDays, &c.ConditionDays, &c.ProofOfAddressDays); err != nil {
 		return nil, err
 	}
 	p.CreatedAt = fromMS(created)
@@ -52,7 +53,7 @@ func (s *Partners) CreatePartner(ctx context.Context, name string) (*milepost.Pa
 // insertPartner creates a partner with a new client id and secret.
 func insertPartner(ctx context.Context, tx *Tx, name string) (*milepost.PartnerCredentials, error) {
 	secret := "mps_" + randomToken(32)
-	p := &milepost.Partner{ID: newID(), Name: name, ClientID: "mpc_" + randomHex(12), CreatedAt: tx.now}
+	p := &milepost.Partner{ID: newID(), Name: name, ClientID: "mpc_" + randomHex(12), CreatedAt: tx.now, Cadence: milepost.DefaultCadence}
 	_, err := tx.exec(ctx, "INSERT INTO partners (id, name, client_id, secret_hash, policy_dates_optional, created_at) VALUES (?, ?, ?, ?, ?, ?)",
 		p.ID, p.Name, p.ClientID, hashSecret(secret), false, p.CreatedAt.UnixMilli())
 	if err != nil {
@@ -107,17 +108,31 @@ func findPartner(ctx context.Context, tx *Tx, id string) (*milepost.Partner, err
 	return p, nil
 }
 
-// SetPolicyDatesOptional sets whether the partner may create users with undated policies.
-func (s *Partners) SetPolicyDatesOptional(ctx context.Context, id string, optional bool) error {
-	return s.db.update(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, "UPDATE partners SET policy_dates_optional = ? WHERE id = ?", optional, id)
+// UpdateSettings changes a partner's settings and returns the partner.
+func (s *Partners) UpdateSettings(ctx context.Context, id string, set milepost.PartnerSettings) (*milepost.Partner, error) {
+	if set.Cadence != nil {
+		if err := set.Cadence.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	return writeOne(ctx, s.db, func(tx *Tx) (*milepost.Partner, error) {
+		p, err := findPartner(ctx, tx, id)
 		if err != nil {
-			return fmt.Errorf("update partner: %w", err)
+			return nil, err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return milepost.Errorf(milepost.CodeNotFound, "", "Partner not found.")
+		if set.PolicyDatesOptional != nil {
+			p.PolicyDatesOptional = *set.PolicyDatesOptional
 		}
-		return nil
+		if set.Cadence != nil {
+			p.Cadence = *set.Cadence
+		}
+		c := p.Cadence
+		_, err = tx.exec(ctx, `UPDATE partners SET policy_dates_optional = ?, cadence_mileage_days = ?, cadence_condition_days = ?,
+			cadence_address_days = ? WHERE id = ?`, p.PolicyDatesOptional, c.MileageDays, c.ConditionDays, c.ProofOfAddressDays, p.ID)
+		if err != nil {
+			return nil, fmt.Errorf("update partner: %w", err)
+		}
+		return p, nil
 	})
 }
 
@@ -136,8 +151,9 @@ func (s *Partners) Authenticate(ctx context.Context, partnerID, clientID, client
 	err := s.db.view(ctx, func(tx *Tx) error {
 		var created int64
 		var pp milepost.Partner
-		err := tx.queryRow(ctx, "SELECT id, name, client_id, policy_dates_optional, created_at, secret_hash FROM partners WHERE client_id = ?", clientID).
-			Scan(&pp.ID, &pp.Name, &pp.ClientID, &pp.PolicyDatesOptional, &created, &stored)
+		c := &pp.Cadence
+		err := tx.queryRow(ctx, "SELECT "+partnerCols+", secret_hash FROM partners WHERE client_id = ?", clientID).
+			Scan(&pp.ID, &pp.Name, &pp.ClientID, &pp.PolicyDatesOptional, &created, &c.MileageDays, &c.ConditionDays, &c.ProofOfAddressDays, &stored)
 		if errors.Is(err, sql.ErrNoRows) {
 			stored = dummyHash
 			return nil

@@ -20,6 +20,8 @@ type Tx struct {
 	q   queryer
 	d   dialect
 	now time.Time
+	// afterCommit runs once the transaction has committed (e.g. waking the job workers).
+	afterCommit []func()
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -52,6 +54,9 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return classify(fmt.Errorf("commit: %w", err))
+	}
+	for _, f := range tx.afterCommit {
+		f()
 	}
 	return nil
 }

@@ -13,11 +13,14 @@ import (
 	"time"
 
 	"github.com/milepost/milepost/blob"
+	"github.com/milepost/milepost"
 	"github.com/milepost/milepost/httpx"
+	"github.com/milepost/milepost/jobs"
 	"github.com/milepost/milepost/openapi"
 	"github.com/milepost/milepost/partnerapi"
 	"github.com/milepost/milepost/photo"
 	"github.com/milepost/milepost/sqlstore"
+	"github.com/milepost/milepost/verify"
 	"github.com/milepost/milepost/vin"
 )
 
@@ -34,6 +37,7 @@ type App struct {
 	DB       *sqlstore.DB
 	Spec     *openapi.Spec
 	Partner  *partnerapi.Server
+	Workers  *jobs.Runner // nil when this process runs no workers
 	server   *http.Server
 	listener net.Listener
 	url      string
@@ -100,21 +104,28 @@ func (a *App) Open(ctx context.Context) error {
 	a.Spec = openapi.New("Milepost API", Version,
 		"Verified vehicle data: the Ownli partner API (/api/...), with the Jifeline odometer registrations (/v2/...) and Tight trip log (/v6/...) dialects to come.")
 	a.Spec.AddServer(a.url, "This server")
-	partners := db.Partners()
-	a.Partner = partnerapi.New(partnerapi.Config{
-		Auth:           httpx.NewCredentialCache(partners, 30*time.Second),
-		Users:          db.Users(),
-		Vehicles:       db.Vehicles(vin.New(), nil),
-		Uploads:        db.Uploads(blobs, photo.NewInspector(a.cfg.MaxPhotoPixels), a.cfg.MaxUploadBytes),
-		Tokens:         httpx.NewTokens(tokenKey, a.cfg.TokenTTL),
-		Signer:         httpx.NewSigner(linkKey),
-		PublicURL:      a.url,
-		MaxUploadBytes: a.cfg.MaxUploadBytes,
-		Logger:         a.log,
-	})
+	if err := a.openWorkers(); err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
-	a.Partner.Register(mux, a.Spec)
-	a.routes = append(a.routes, a.Partner.Routes()...)
+	if a.cfg.serveAPI() {
+		checkins := db.Checkins()
+		a.Partner = partnerapi.New(partnerapi.Config{
+			Auth:           httpx.NewCredentialCache(db.Partners(), 30*time.Second),
+			Users:          db.Users(),
+			Vehicles:       db.Vehicles(vin.New(), nil),
+			Uploads:        db.Uploads(blobs, photo.NewInspector(a.cfg.MaxPhotoPixels), a.cfg.MaxUploadBytes),
+			Checkins:       checkins,
+			Reviews:        checkins,
+			Tokens:         httpx.NewTokens(tokenKey, a.cfg.TokenTTL),
+			Signer:         httpx.NewSigner(linkKey),
+			PublicURL:      a.url,
+			MaxUploadBytes: a.cfg.MaxUploadBytes,
+			Logger:         a.log,
+		})
+		a.Partner.Register(mux, a.Spec)
+		a.routes = append(a.routes, a.Partner.Routes()...)
+	}
 	a.registerOps(mux)
 	a.server = &http.Server{
 		Handler:           httpx.WithRequestID(httpx.AccessLog(a.log, mux)),
@@ -125,6 +136,32 @@ func (a *App) Open(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
+	return nil
+}
+
+// openWorkers prepares the verification workers when the role runs them. Jobs enqueued by this
+// process wake them at once; jobs from other nodes are found by polling.
+func (a *App) openWorkers() error {
+	if !a.cfg.runWorkers() {
+		return nil
+	}
+	policy := verify.DefaultPolicy()
+	if a.cfg.VerifyPolicy != "" {
+		var err error
+		if policy, err = verify.LoadPolicy(a.cfg.VerifyPolicy); err != nil {
+			return fmt.Errorf("verification policy: %w", err)
+		}
+	}
+	a.Workers = jobs.New(jobs.Config{
+		Queue: a.DB.Jobs(),
+		Handlers: map[string]jobs.Handler{
+			milepost.JobVerifyCheckin: jobs.VerifyHandler{Store: a.DB.Checkins(), Verifier: verify.New(policy)},
+		},
+		Concurrency:  a.cfg.Workers,
+		PollInterval: a.cfg.JobPollInterval,
+		Logger:       a.log,
+	})
+	a.DB.JobEnqueued = func(string) { a.Workers.Notify() }
 	return nil
 }
 
@@ -216,22 +253,36 @@ func (a *App) URL() string { return a.url }
 func (a *App) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
-	a.log.Info("listening", "addr", a.listener.Addr().String(), "url", a.url)
+	a.log.Info("listening", "addr", a.listener.Addr().String(), "url", a.url, "role", a.cfg.Role)
+	workersDone := make(chan struct{})
+	wctx, stopWorkers := context.WithCancel(context.Background())
+	defer stopWorkers()
+	go func() {
+		defer close(workersDone)
+		if a.Workers != nil {
+			_ = a.Workers.Run(wctx)
+		}
+	}()
+	var serveErr error
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+		serveErr = fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	a.log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := a.server.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if serveErr == nil {
+		if err := a.server.Shutdown(sctx); err != nil {
+			serveErr = fmt.Errorf("shutdown: %w", err)
+		} else if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			serveErr = err
+		}
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	// Workers stop claiming and finish the jobs in flight; unfinished ones are retried later.
+	stopWorkers()
+	<-workersDone
+	return serveErr
 }
 
 // Close releases the store and the listener.

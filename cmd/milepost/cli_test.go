@@ -55,7 +55,7 @@ func TestCLIPartners(t *testing.T) {
 func TestCLIMigrate(t *testing.T) {
 	milepostest.ForEachStore(t, func(t *testing.T, s milepostest.Store) {
 		code, out, errs := runCLI(t, s, []string{"migrate"})
-		if code != 0 || !strings.Contains(out, "applied 1 migration") {
+		if code != 0 || !strings.Contains(out, "applied ") || strings.Contains(out, "applied 0") {
 			t.Fatalf("migrate: %d %q %q", code, out, errs)
 		}
 		code, out, _ = runCLI(t, s, []string{"migrate"})

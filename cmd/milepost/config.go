@@ -26,6 +26,12 @@ type Config struct {
 	Migrate        bool
 	LogLevel       string
 	LogFormat      string
+	// Role is all (API and workers), api or worker.
+	Role            string
+	Workers         int
+	JobPollInterval time.Duration
+	// VerifyPolicy is a JSON file of verification thresholds ("" = the defaults).
+	VerifyPolicy string
 }
 
 // envDocs documents every environment variable; `milepost help` prints them.
@@ -40,6 +46,10 @@ var envDocs = map[string]string{
 	"MILEPOST_MIGRATE":          "serve: apply migrations on start (default true)",
 	"MILEPOST_LOG_LEVEL":        "debug, info, warn or error (default info)",
 	"MILEPOST_LOG_FORMAT":       "json or text (default json)",
+	"MILEPOST_ROLE":             "serve: all (API and workers), api or worker (default all)",
+	"MILEPOST_WORKERS":          "serve: concurrent verification jobs per process (default 2×CPUs)",
+	"MILEPOST_JOB_POLL":         "serve: how often workers poll for jobs (default 1s)",
+	"MILEPOST_VERIFY_POLICY":    "serve: JSON file of verification thresholds (default: built-in policy)",
 }
 
 func env(name, def string) string {
@@ -81,6 +91,14 @@ func serveFlags(fs *flag.FlagSet, c *Config) error {
 		err = fmt.Errorf("MILEPOST_MIGRATE: %v", e)
 	}
 	fs.BoolVar(&c.Migrate, "migrate", mig, "apply database migrations on start (false: refuse to run on an outdated schema)")
+	fs.StringVar(&c.Role, "role", env("MILEPOST_ROLE", "all"), "all (API and workers), api or worker")
+	fs.IntVar(&c.Workers, "workers", int(parseInt("MILEPOST_WORKERS", "0")), "concurrent verification jobs per process (0: 2×CPUs)")
+	poll, e := time.ParseDuration(env("MILEPOST_JOB_POLL", "1s"))
+	if e != nil && err == nil {
+		err = fmt.Errorf("MILEPOST_JOB_POLL: %v", e)
+	}
+	fs.DurationVar(&c.JobPollInterval, "job-poll", poll, "how often workers poll for jobs")
+	fs.StringVar(&c.VerifyPolicy, "verify-policy", env("MILEPOST_VERIFY_POLICY", ""), "JSON file of verification thresholds (see docs/verification.md)")
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -115,8 +133,23 @@ func (c *Config) ValidateServe() error {
 	if c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		return usageErrorf("--public-url must start with http:// or https://")
 	}
+	switch c.Role {
+	case "all", "api", "worker":
+	default:
+		return usageErrorf("--role must be all, api or worker")
+	}
+	if c.Workers < 0 {
+		return usageErrorf("--workers must be 0 or more")
+	}
+	if c.JobPollInterval < 10*time.Millisecond {
+		return usageErrorf("--job-poll must be at least 10ms")
+	}
 	return nil
 }
+
+// serveAPI and runWorkers tell what this process does for its role.
+func (c *Config) serveAPI() bool   { return c.Role != "worker" }
+func (c *Config) runWorkers() bool { return c.Role != "api" }
 
 func parseLevel(s string) (slog.Level, error) {
 	var l slog.Level

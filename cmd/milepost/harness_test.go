@@ -28,6 +28,7 @@ func testConfig(s milepostest.Store) Config {
 	return Config{
 		Addr: "127.0.0.1:0", DataDir: s.DataDir, DatabaseURL: s.URL, MaxUploadBytes: milepost.DefaultMaxUploadBytes,
 		MaxPhotoPixels: 120_000_000, TokenTTL: time.Hour, Migrate: true, LogLevel: "warn", LogFormat: "text",
+		Role: "all", JobPollInterval: 50 * time.Millisecond,
 	}
 }
 
@@ -212,4 +213,56 @@ func (a *testApp) with(t *testing.T) *testApp {
 	c := *a
 	c.t = t
 	return &c
+}
+
+// freshPhoto uploads a generated photo whose EXIF says it was taken just now and returns its
+// photoUrl. seed makes each photo's picture different.
+func (a *testApp) freshPhoto(c creds, userID string, seed int) string {
+	a.t.Helper()
+	data := milepostest.PhotoJPEG(a.t, milepostest.PhotoOptions{TakenAt: time.Now(), Offset: "+00:00", Make: "Apple", Model: "iPhone 15", Seed: seed})
+	return a.upload(c, userID, data)
+}
+
+// upload uploads photo bytes for a user and returns the photoUrl.
+func (a *testApp) upload(c creds, userID string, data []byte) string {
+	a.t.Helper()
+	r := a.expect(a.do("POST", "/api/photo/upload", c, photoBody(userID, data)), 200, "")
+	return r.obj(a.t)["photoUrl"].(string)
+}
+
+// waitStatus polls a check-in until its checkInStatus is want and returns it.
+func (a *testApp) waitStatus(c creds, path, want string) map[string]any {
+	a.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		m := a.expect(a.do("GET", path, c, nil), 200, "").obj(a.t)
+		if m["checkInStatus"] == want {
+			return m
+		}
+		if time.Now().After(deadline) {
+			a.t.Fatalf("%s stayed %v (note %q), want %s", path, m["checkInStatus"], m["adminNote"], want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func refs(urls ...string) []map[string]any {
+	out := make([]map[string]any, len(urls))
+	for i, u := range urls {
+		out[i] = map[string]any{"url": u}
+	}
+	return out
+}
+
+// mileageBody is a mileage check-in request.
+// An empty photo URL leaves that list out (the change flow then keeps the current photos).
+func mileageBody(vehicleID, plate string, mileage int, license, odometer string) map[string]any {
+	b := map[string]any{"vehicleId": vehicleID, "licensePlate": plate, "state": "CA", "mileage": mileage}
+	if license != "" {
+		b["licensePhotos"] = refs(license)
+	}
+	if odometer != "" {
+		b["odometerPhotos"] = refs(odometer)
+	}
+	return b
 }

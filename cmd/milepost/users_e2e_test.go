@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/milepost/milepost"
 	"github.com/milepost/milepost/milepostest"
 )
 
@@ -104,7 +105,8 @@ func TestUsers(t *testing.T) {
 			badDate["policyInfo"] = map[string]any{"policyNumber": "P", "startDate": "yesterday", "endDate": "2026-01-01"}
 			a.expect(a.do("POST", "/api/users/with-policy", c, badDate), 400, "ERROR_INVALID_PARAMETERS")
 			// A partner allowed to omit policy dates.
-			if err := a.app.DB.Partners().SetPolicyDatesOptional(context.Background(), p.Partner.ID, true); err != nil {
+			yes := true
+			if _, err := a.app.DB.Partners().UpdateSettings(context.Background(), p.Partner.ID, milepost.PartnerSettings{PolicyDatesOptional: &yes}); err != nil {
 				t.Fatal(err)
 			}
 			a.expect(a.do("POST", "/api/users/with-policy", c, noDates), 200, "")
