@@ -30,6 +30,12 @@ const (
 // defaultMaxAttempts bounds retries of a job (with backoff between them).
 const defaultMaxAttempts = 8
 
+// Enqueue adds a job on its own (most jobs are enqueued inside the transaction of the change
+// that causes them, by the store's services).
+func (q *Jobs) Enqueue(ctx context.Context, kind string, payload any, runAt time.Time) error {
+	return q.db.update(ctx, func(tx *Tx) error { return enqueueJob(ctx, tx, q.db, kind, payload, runAt) })
+}
+
 // enqueueJob inserts a job due at runAt in tx.
 func enqueueJob(ctx context.Context, tx *Tx, db *DB, kind string, payload any, runAt time.Time) error {
 	b, err := json.Marshal(payload)

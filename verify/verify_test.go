@@ -460,3 +460,35 @@ func TestVerifyErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRecencyDocumentsAndKeptPhotos covers two refinements: documents picked from the gallery or
+// uploaded as files are dated by their content, so only camera documents must be fresh; and a
+// photo kept through the change flow is judged against when it was attached.
+func TestRecencyDocumentsAndKeptPhotos(t *testing.T) {
+	e := verify.New(verify.DefaultPolicy())
+	oldScan := claimed(ago(30 * 24 * time.Hour))
+	lat, lon := 30.0, -97.0
+	doc := func(kind string) *milepost.VerificationInput {
+		return &milepost.VerificationInput{
+			Checkin: &milepost.Checkin{ID: "p1", Type: milepost.CheckinProofOfAddress, Status: milepost.StatusPending, Latitude: &lat, Longitude: &lon,
+				DocumentType: "UtilityBill", Photos: []milepost.CheckinPhoto{photo(milepost.RoleDocument, kind, oldScan)}, Run: 1, CreatedAt: submitted},
+			SubmittedAt: submitted,
+		}
+	}
+	for kind, want := range map[string]milepost.CheckinStatus{"GALLERY": milepost.StatusConfirmed, "DOCUMENT": milepost.StatusConfirmed, "CAMERA": milepost.StatusOnHold} {
+		d, err := e.Verify(context.Background(), doc(kind))
+		if err != nil || d.Status != want {
+			t.Errorf("a month-old %s document: %s (%s), want %s", kind, d.Status, d.AdminNote, want)
+		}
+	}
+	// Run 2, submitted 5 days after the photos were attached and taken: still fresh.
+	kept := freshMileage()
+	for i := range kept.Checkin.Photos {
+		kept.Checkin.Photos[i].AttachedAt = submitted
+	}
+	kept.SubmittedAt = submitted.Add(5 * 24 * time.Hour)
+	kept.Checkin.Run = 2
+	if d, err := e.Verify(context.Background(), kept); err != nil || d.Status != milepost.StatusConfirmed {
+		t.Fatalf("photos kept through the change flow: %s (%s)", d.Status, d.AdminNote)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ type testApp struct {
 	app    *App
 	client *http.Client
 	stdout *bytes.Buffer
+	stop   func() // stops the server and closes the store; safe to call twice
 }
 
 // testConfig is the configuration end-to-end tests run with.
@@ -53,14 +55,18 @@ func startAppWith(t *testing.T, cfg Config) *testApp {
 	}
 	done := make(chan error, 1)
 	go func() { done <- app.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-		app.Close()
-	})
-	return &testApp{t: t, app: app, client: &http.Client{Timeout: 60 * time.Second}, stdout: stdout}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("run: %v", err)
+			}
+			app.Close()
+		})
+	}
+	t.Cleanup(stop)
+	return &testApp{t: t, app: app, client: &http.Client{Timeout: 60 * time.Second}, stdout: stdout, stop: stop}
 }
 
 // testWriter sends the server's logs to the test log, shown only on failure.

@@ -19,6 +19,9 @@ func TestTenantIsolation(t *testing.T) {
 		photo := a.expect(a.do("POST", "/api/photo/upload", ca, photoBody(uid, tinyPNG(t))), 200, "").obj(t)
 		pid := photo["id"].(string)
 		tokB := bearer(a.token(pb, "admin", ""))
+		lic, odo := a.freshPhoto(ca, uid, 1), a.freshPhoto(ca, uid, 2)
+		mc := a.expect(a.do("POST", "/api/vehicles/checkin/mileage", ca, mileageBody(vid, "ISO1", 100, lic, odo)), 200, "").obj(t)
+		mid := mc["id"].(string)
 
 		calls := []struct {
 			method, path string
@@ -36,6 +39,18 @@ func TestTenantIsolation(t *testing.T) {
 			{"POST", "/api/file/upload", map[string]any{"userId": uid, "name": "x.png", "file": photo["sha256"]}},
 			{"GET", "/api/photos/" + pid, nil},
 			{"GET", "/api/photos/" + pid + "/signed-url", nil},
+			{"GET", "/api/vehicles/checkin/mileage/" + mid, nil},
+			{"PUT", "/api/vehicles/checkin/mileage/" + mid, mileageBody("", "ISO1", 200, "", "")},
+			{"POST", "/api/vehicles/checkin/mileage", mileageBody(vid, "ISO1", 300, lic, odo)},
+			{"POST", "/api/vehicles/checkin/condition", map[string]any{"vehicleId": vid, "photos": angles(map[string]string{"Front": lic, "Back": odo, "DriverSide": lic + "x", "PassengerSide": odo + "x"})}},
+			{"POST", "/api/users/checkin/proof-of-address", map[string]any{"userId": uid, "documentType": "UtilityBill", "latitude": 1, "longitude": 1, "photos": []map[string]any{{"url": lic, "type": "FrontView"}}}},
+			{"GET", "/api/vehicles/" + vid + "/checkins/mileage", nil},
+			{"GET", "/api/vehicles/" + vid + "/checkins/condition", nil},
+			{"GET", "/api/vehicles/" + vid + "/checkin-summary", nil},
+			{"GET", "/api/users/" + uid + "/checkins/proof-of-address", nil},
+			{"GET", "/api/users/" + uid + "/proof-of-address/checkin-summary", nil},
+			{"GET", "/api/admin/checkins/" + mid, nil},
+			{"POST", "/api/admin/checkins/" + mid + "/decision", map[string]any{"status": "Declined"}},
 		}
 		for _, c := range calls {
 			for name, cr := range map[string]creds{"headers": cb, "token": tokB} {
@@ -62,6 +77,21 @@ func TestTenantIsolation(t *testing.T) {
 		if page.TotalItems != 0 {
 			t.Fatalf("partner B lists %d of A's users", page.TotalItems)
 		}
+		for _, list := range []string{"/api/checkins/mileage", "/api/checkins/condition", "/api/checkins/proof-of-address", "/api/admin/review-queue"} {
+			a.expect(a.do("GET", list, cb, nil), 200, "").json(t, &page)
+			if page.TotalItems != 0 {
+				t.Fatalf("partner B lists %d of A's check-ins at %s", page.TotalItems, list)
+			}
+		}
+		// Within partner A, a user token reaches only its own user's check-ins.
+		uid2 := a.user(ca, "+15556000002")
+		tok2 := bearer(a.token(pa, "user", uid2))
+		for _, path := range []string{"/api/vehicles/checkin/mileage/" + mid, "/api/vehicles/" + vid + "/checkin-summary", "/api/vehicles/" + vid + "/checkins/mileage"} {
+			a.expect(a.do("GET", path, tok2, nil), 403, "ERROR_NO_PERMISSIONS_TO_RESOURCE")
+		}
+		a.expect(a.do("POST", "/api/vehicles/checkin/mileage", tok2, mileageBody(vid, "ISO1", 300, lic, odo)), 403, "ERROR_NO_PERMISSIONS_TO_RESOURCE")
+		tok1 := bearer(a.token(pa, "user", uid))
+		a.expect(a.do("GET", "/api/vehicles/checkin/mileage/"+mid, tok1, nil), 200, "")
 		// A still sees everything unchanged.
 		v := a.expect(a.do("GET", "/api/vehicles/by-id/"+vid, ca, nil), 200, "").obj(t)
 		if v["license"] != "ISO1" || v["active"] != true {

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/milepost/milepost/milepostest"
+)
+
+func TestReviewAPI(t *testing.T) {
+	milepostest.ForEachStore(t, func(t *testing.T, s milepostest.Store) {
+		a := startApp(t, s)
+		p := a.partner()
+		c := legacy(p)
+		uid := a.user(c, "+15558500001")
+		vid := a.vehicle(c, uid, "1HGCM82633A004352", "Honda", 2003, "ABC123")
+		// Two check-ins that go OnHold: a stale photo, and a plate that is not the vehicle's.
+		stale := a.upload(c, uid, milepostest.Photo(t, "gps_DSCN0021.jpg"))
+		r1 := a.expect(a.do("POST", "/api/vehicles/checkin/mileage", c, mileageBody(vid, "ABC123", 100, a.freshPhoto(c, uid, 1), stale)), 200, "").obj(t)
+		r2 := a.expect(a.do("POST", "/api/vehicles/checkin/mileage", c, mileageBody(vid, "XYZ999", 110, a.freshPhoto(c, uid, 2), a.freshPhoto(c, uid, 3))), 200, "").obj(t)
+		a.waitStatus(c, "/api/vehicles/checkin/mileage/"+r1["id"].(string), "OnHold")
+		held2 := a.waitStatus(c, "/api/vehicles/checkin/mileage/"+r2["id"].(string), "OnHold")
+		if !strings.Contains(held2["adminNote"].(string), "XYZ999") {
+			t.Fatalf("plate mismatch note %q", held2["adminNote"])
+		}
+
+		var q struct {
+			TotalItems int
+			Checkins   []map[string]any
+		}
+		a.expect(a.do("GET", "/api/admin/review-queue", c, nil), 200, "").json(t, &q)
+		if q.TotalItems != 2 || q.Checkins[0]["id"] != r1["id"] || q.Checkins[0]["checkInType"] != "Mileage" || q.Checkins[0]["checkInStatus"] != "OnHold" {
+			t.Fatalf("queue (oldest first) %+v", q)
+		}
+		a.expect(a.do("GET", "/api/admin/review-queue?type=condition", c, nil), 200, "").json(t, &q)
+		if q.TotalItems != 0 {
+			t.Fatalf("condition queue %d", q.TotalItems)
+		}
+		a.expect(a.do("GET", "/api/admin/review-queue?status=Confirmed", c, nil), 400, "ERROR_INVALID_PARAMETERS")
+		userTok := bearer(a.token(p, "user", uid))
+		a.expect(a.do("GET", "/api/admin/review-queue", userTok, nil), 403, "ERROR_NO_PERMISSIONS_TO_RESOURCE")
+
+		detail := a.expect(a.do("GET", "/api/admin/checkins/"+r1["id"].(string), c, nil), 200, "").obj(t)
+		photos := detail["photos"].([]any)
+		odo := photos[1].(map[string]any)
+		if odo["role"] != "odometer" || !strings.HasPrefix(odo["exif"].(map[string]any)["takenAt"].(string), "2008-10-22") ||
+			odo["claimed"].(map[string]any)["takenOn"] != "2026-11-20T10:00:00.000Z" || detail["vehicle"].(map[string]any)["vin"] != "1HGCM82633A004352" ||
+			detail["user"].(map[string]any)["id"] != uid {
+			t.Fatalf("review detail %v", detail)
+		}
+		var holds []string
+		for _, sg := range detail["signals"].([]any) {
+			m := sg.(map[string]any)
+			if m["verdict"] == "hold" {
+				holds = append(holds, m["name"].(string))
+			}
+		}
+		if len(holds) != 1 || holds[0] != "photo_age" {
+			t.Fatalf("hold signals %v in %v", holds, detail["signals"])
+		}
+		hist := detail["history"].([]any)
+		if len(hist) != 2 || hist[1].(map[string]any)["by"] != "engine" || hist[1].(map[string]any)["to"] != "OnHold" {
+			t.Fatalf("history %v", hist)
+		}
+
+		// A reviewer confirms the first: the same lifecycle, recorded with the reviewer's name.
+		dec := a.expect(a.do("POST", "/api/admin/checkins/"+r1["id"].(string)+"/decision", c, map[string]any{
+			"status": "Confirmed", "adminNote": "odometer readable; the camera clock was wrong", "reviewer": "rita@example.com",
+			"photos": []map[string]any{{"photoUrl": odo["photoUrl"], "markedInvalidByReview": false}},
+		}), 200, "").obj(t)
+		last := dec["history"].([]any)[2].(map[string]any)
+		if dec["checkInStatus"] != "Confirmed" || last["by"] != "reviewer" || last["actor"] != "rita@example.com" || last["from"] != "OnHold" {
+			t.Fatalf("after decision %v", dec)
+		}
+		got := a.expect(a.do("GET", "/api/vehicles/checkin/mileage/"+r1["id"].(string), c, nil), 200, "").obj(t)
+		if got["checkInStatus"] != "Confirmed" || got["adminNote"] != "odometer readable; the camera clock was wrong" {
+			t.Fatalf("partner view %v", got)
+		}
+		// The second is declined as fraud; decisions on decided check-ins are refused.
+		a.expect(a.do("POST", "/api/admin/checkins/"+r2["id"].(string)+"/decision", c, map[string]any{"status": "Declined", "fraud": true, "adminNote": "someone else's car"}), 200, "")
+		a.expect(a.do("POST", "/api/admin/checkins/"+r2["id"].(string)+"/decision", c, map[string]any{"status": "Confirmed"}), 409, "ERROR_CHECKIN_ALREADY_DECIDED")
+		var page struct{ TotalItems int }
+		a.expect(a.do("GET", "/api/checkins/mileage?fraud=true", c, nil), 200, "").json(t, &page)
+		if page.TotalItems != 1 {
+			t.Fatalf("fraud filter %d", page.TotalItems)
+		}
+		for _, bad := range []map[string]any{{"status": "Pending"}, {"status": "maybe"}, {}, {"status": "OnHold", "photos": []map[string]any{{"photoUrl": "https://elsewhere/x"}}}} {
+			a.expect(a.do("POST", "/api/admin/checkins/"+r1["id"].(string)+"/decision", c, bad), 400, "ERROR_INVALID_PARAMETERS")
+		}
+		a.expect(a.do("POST", "/api/admin/checkins/nope/decision", c, map[string]any{"status": "Confirmed"}), 404, "")
+		a.expect(a.do("POST", "/api/admin/checkins/"+r1["id"].(string)+"/decision", userTok, map[string]any{"status": "Confirmed"}), 403, "ERROR_NO_PERMISSIONS_TO_RESOURCE")
+
+		// Condition: a reviewer marks damage on one photo; the damage filter finds it.
+		photos4 := map[string]string{}
+		for i, angle := range []string{"Front", "Back", "DriverSide", "PassengerSide"} {
+			photos4[angle] = a.freshPhoto(c, uid, 60+i)
+		}
+		cond := a.expect(a.do("POST", "/api/vehicles/checkin/condition", c, map[string]any{"vehicleId": vid, "photos": angles(photos4)}), 200, "").obj(t)
+		a.waitStatus(c, "/api/vehicles/checkin/condition/"+cond["id"].(string), "Confirmed")
+		a.expect(a.do("POST", "/api/admin/checkins/"+cond["id"].(string)+"/decision", c, map[string]any{"status": "OnHold"}), 409, "ERROR_CHECKIN_ALREADY_DECIDED")
+		photos4["Back"] = a.upload(c, uid, milepostest.Photo(t, "gps_DSCN0010.jpg")) // stale: the engine holds it
+		cond2 := a.expect(a.do("POST", "/api/vehicles/checkin/condition", c, map[string]any{"vehicleId": vid, "photos": angles(photos4)}), 200, "").obj(t)
+		a.waitStatus(c, "/api/vehicles/checkin/condition/"+cond2["id"].(string), "OnHold")
+		a.expect(a.do("POST", "/api/admin/checkins/"+cond2["id"].(string)+"/decision", c, map[string]any{"status": "OnHold", "adminNote": "dent on the back",
+			"photos": []map[string]any{{"photoUrl": photos4["Back"], "damageDetected": true}}}), 200, "")
+		cv := a.expect(a.do("GET", "/api/vehicles/checkin/condition/"+cond2["id"].(string), c, nil), 200, "").obj(t)
+		damaged := 0
+		for _, p := range cv["photos"].([]any) {
+			if p.(map[string]any)["damageDetected"] == true {
+				damaged++
+			}
+		}
+		if cv["checkInStatus"] != "OnHold" || cv["adminNote"] != "dent on the back" || damaged != 1 {
+			t.Fatalf("condition after review %v", cv)
+		}
+		a.expect(a.do("GET", "/api/checkins/condition?damageDetected=true", c, nil), 200, "").json(t, &page)
+		if page.TotalItems != 1 {
+			t.Fatalf("damage filter %d", page.TotalItems)
+		}
+	})
+}
