@@ -12,8 +12,8 @@ import (
 
 	"time"
 
-	"github.com/milepost/milepost/blob"
 	"github.com/milepost/milepost"
+	"github.com/milepost/milepost/blob"
 	"github.com/milepost/milepost/httpx"
 	"github.com/milepost/milepost/jobs"
 	"github.com/milepost/milepost/openapi"

@@ -8,6 +8,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/milepost/milepost"
 )
 
 // command is one subcommand.
@@ -47,6 +49,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			case errors.Is(err, errUsage):
 				fmt.Fprintln(stderr, "milepost "+c.name+":", strings.TrimSuffix(err.Error(), ": "+errUsage.Error()))
 				return 2
+			case milepost.ErrorCode(err) != milepost.CodeInternal:
+				// A domain error: its message is written for people.
+				fmt.Fprintln(stderr, "milepost "+c.name+":", milepost.ErrorMessage(err))
+				return 1
 			default:
 				fmt.Fprintln(stderr, "milepost "+c.name+":", err)
 				return 1

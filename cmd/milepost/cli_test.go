@@ -45,6 +45,16 @@ func TestCLIPartners(t *testing.T) {
 		if code, _, _ := runCLI(t, s, []string{"partner", "delete"}); code != 2 {
 			t.Fatalf("unknown subcommand exit %d", code)
 		}
+		code, out, errs = runCLI(t, s, []string{"partner", "configure"}, "--id", created["partnerId"], "--mileage-cadence-days", "7", "--policy-dates-optional", "true")
+		if code != 0 || !strings.Contains(out, `"mileage": 7`) || !strings.Contains(out, `"condition": 90`) || !strings.Contains(out, `"policyDatesOptional": true`) {
+			t.Fatalf("partner configure: %d %q %q", code, out, errs)
+		}
+		if code, _, _ := runCLI(t, s, []string{"partner", "configure"}, "--id", created["partnerId"], "--condition-cadence-days", "99999"); code != 1 {
+			t.Fatalf("out-of-range cadence: exit %d", code)
+		}
+		if code, _, _ := runCLI(t, s, []string{"partner", "configure"}, "--id", "nope", "--mileage-cadence-days", "1"); code != 1 {
+			t.Fatalf("unknown partner: exit %d", code)
+		}
 		// The credentials work against a server on the same store.
 		a := startApp(t, s)
 		p := creds{"partnerId": created["partnerId"], "clientId": created["clientId"], "clientSecret": created["clientSecret"]}
