@@ -52,7 +52,7 @@ func (s *Spec) schemaFor(t reflect.Type) Schema {
 		if t.Name() == "" {
 			return s.structSchema(t)
 		}
-		name := t.Name()
+		name := schemaName(t)
 		if _, ok := s.schemas[name]; !ok {
 			s.schemas[name] = Schema{} // placeholder breaks recursion
 			s.schemas[name] = s.structSchema(t)
@@ -161,4 +161,20 @@ func applyTags(fs Schema, tag reflect.StructTag) {
 			}
 		}
 	}
+}
+
+// schemaName names a component schema after its Go type. A generic instance such as
+// pageJSON[pkg/path.itemJSON] becomes pageJSON_itemJSON (component names allow only letters,
+// digits, '.', '-' and '_').
+func schemaName(t reflect.Type) string {
+	name := t.Name()
+	base, args, ok := strings.Cut(name, "[")
+	if !ok {
+		return name
+	}
+	var parts []string
+	for _, a := range strings.Split(strings.TrimSuffix(args, "]"), ",") {
+		parts = append(parts, a[strings.LastIndexAny(a, "./")+1:])
+	}
+	return base + "_" + strings.Join(parts, "_")
 }

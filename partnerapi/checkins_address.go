@@ -172,17 +172,7 @@ func (s *Server) userAddressCheckins(w http.ResponseWriter, r *http.Request, a m
 	if err != nil {
 		return err
 	}
-	out := make([]addressCheckinJSON, len(cs))
-	for i, c := range cs {
-		out[i] = s.toAddressJSON(c)
-	}
-	return ok(w, out)
-}
-
-// addressPageJSON is the page envelope of GET /api/checkins/proof-of-address.
-type addressPageJSON struct {
-	envelope
-	Checkins []addressCheckinJSON `json:"checkins"`
+	return ok(w, mapAll(cs, s.toAddressJSON))
 }
 
 func (s *Server) listAddressCheckins(w http.ResponseWriter, r *http.Request, a milepost.Actor) error {
@@ -190,9 +180,5 @@ func (s *Server) listAddressCheckins(w http.ResponseWriter, r *http.Request, a m
 	if err != nil {
 		return err
 	}
-	out := addressPageJSON{envelope: newEnvelope(page.Page, page.TotalItems, len(page.Checkins)), Checkins: make([]addressCheckinJSON, len(page.Checkins))}
-	for i, c := range page.Checkins {
-		out.Checkins[i] = s.toAddressJSON(c)
-	}
-	return ok(w, out)
+	return ok(w, checkinPage(page, s.toAddressJSON))
 }

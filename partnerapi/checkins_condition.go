@@ -105,17 +105,7 @@ func (s *Server) vehicleConditions(w http.ResponseWriter, r *http.Request, a mil
 	if err != nil {
 		return err
 	}
-	out := make([]conditionCheckinJSON, len(cs))
-	for i, c := range cs {
-		out[i] = s.toConditionJSON(c)
-	}
-	return ok(w, out)
-}
-
-// conditionPageJSON is the page envelope of GET /api/checkins/condition.
-type conditionPageJSON struct {
-	envelope
-	Checkins []conditionCheckinJSON `json:"checkins"`
+	return ok(w, mapAll(cs, s.toConditionJSON))
 }
 
 func (s *Server) listConditions(w http.ResponseWriter, r *http.Request, a milepost.Actor) error {
@@ -123,9 +113,5 @@ func (s *Server) listConditions(w http.ResponseWriter, r *http.Request, a milepo
 	if err != nil {
 		return err
 	}
-	out := conditionPageJSON{envelope: newEnvelope(page.Page, page.TotalItems, len(page.Checkins)), Checkins: make([]conditionCheckinJSON, len(page.Checkins))}
-	for i, c := range page.Checkins {
-		out.Checkins[i] = s.toConditionJSON(c)
-	}
-	return ok(w, out)
+	return ok(w, checkinPage(page, s.toConditionJSON))
 }

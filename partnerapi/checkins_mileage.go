@@ -96,17 +96,7 @@ func (s *Server) vehicleMileage(w http.ResponseWriter, r *http.Request, a milepo
 	if err != nil {
 		return err
 	}
-	out := make([]mileageCheckinJSON, len(cs))
-	for i, c := range cs {
-		out[i] = s.toMileageJSON(c)
-	}
-	return ok(w, out)
-}
-
-// mileagePageJSON is the page envelope of GET /api/checkins/mileage.
-type mileagePageJSON struct {
-	envelope
-	Checkins []mileageCheckinJSON `json:"checkins"`
+	return ok(w, mapAll(cs, s.toMileageJSON))
 }
 
 func (s *Server) listMileage(w http.ResponseWriter, r *http.Request, a milepost.Actor) error {
@@ -114,11 +104,7 @@ func (s *Server) listMileage(w http.ResponseWriter, r *http.Request, a milepost.
 	if err != nil {
 		return err
 	}
-	out := mileagePageJSON{envelope: newEnvelope(page.Page, page.TotalItems, len(page.Checkins)), Checkins: make([]mileageCheckinJSON, len(page.Checkins))}
-	for i, c := range page.Checkins {
-		out.Checkins[i] = s.toMileageJSON(c)
-	}
-	return ok(w, out)
+	return ok(w, checkinPage(page, s.toMileageJSON))
 }
 
 // listCheckins reads the shared query of the partner-wide check-in lists.

@@ -92,3 +92,23 @@ type envelope struct {
 func newEnvelope(p milepost.PageRequest, total, onPage int) envelope {
 	return envelope{TotalItems: total, CurrentPage: p.Page, TotalPages: p.TotalPages(total), ItemsOnPage: onPage}
 }
+
+// pageJSON is a page envelope with its check-ins.
+type pageJSON[T any] struct {
+	envelope
+	Checkins []T `json:"checkins"`
+}
+
+// mapAll converts every item with f.
+func mapAll[S, T any](items []S, f func(S) T) []T {
+	out := make([]T, len(items))
+	for i, it := range items {
+		out[i] = f(it)
+	}
+	return out
+}
+
+// checkinPage converts a page of check-ins with f.
+func checkinPage[T any](p *milepost.CheckinPage, f func(*milepost.Checkin) T) pageJSON[T] {
+	return pageJSON[T]{envelope: newEnvelope(p.Page, p.TotalItems, len(p.Checkins)), Checkins: mapAll(p.Checkins, f)}
+}

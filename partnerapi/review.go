@@ -20,12 +20,6 @@ type reviewItemJSON struct {
 	AdminNote     string `json:"adminNote"`
 }
 
-// reviewPageJSON is the page envelope of the review queue.
-type reviewPageJSON struct {
-	envelope
-	Checkins []reviewItemJSON `json:"checkins"`
-}
-
 // claimedJSON is what the app claimed about a photo at upload.
 type claimedJSON struct {
 	TakenOn            string   `json:"takenOn"`
@@ -147,13 +141,11 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request, a milepost.
 	if err != nil {
 		return err
 	}
-	out := reviewPageJSON{envelope: newEnvelope(page.Page, page.TotalItems, len(page.Checkins)), Checkins: make([]reviewItemJSON, len(page.Checkins))}
-	for i, c := range page.Checkins {
-		out.Checkins[i] = reviewItemJSON{ID: c.ID, CheckInType: checkinTypeNames[c.Type], CheckInStatus: string(c.Status),
+	return ok(w, checkinPage(page, func(c *milepost.Checkin) reviewItemJSON {
+		return reviewItemJSON{ID: c.ID, CheckInType: checkinTypeNames[c.Type], CheckInStatus: string(c.Status),
 			CheckedInAt: formatTime(c.CreatedAt), Updated: formatTime(c.UpdatedAt), UserID: c.UserID, VehicleID: c.VehicleID,
 			Fraud: c.Fraud, AdminNote: c.AdminNote}
-	}
-	return ok(w, out)
+	}))
 }
 
 func (s *Server) reviewCheckin(w http.ResponseWriter, r *http.Request, a milepost.Actor) error {

@@ -266,7 +266,7 @@ func (s *Server) checkinRoutes() []route {
 		}},
 		{access: adminOnly, handle: s.listMileage, op: openapi.Op{
 			Method: "GET", Path: "/api/checkins/mileage", ID: "listMileageCheckins", Tags: tM, Summary: "List the partner's mileage check-ins (paged)",
-			Params: listParams(milepost.CheckinMileage), Responses: []openapi.Response{ok200("A page of check-ins.", mileagePageJSON{}), r400, r401, r403, r500, r503},
+			Params: listParams(milepost.CheckinMileage), Responses: []openapi.Response{ok200("A page of check-ins.", pageJSON[mileageCheckinJSON]{}), r400, r401, r403, r500, r503},
 		}},
 		{access: anyScope, handle: s.createCondition, op: openapi.Op{
 			Method: "POST", Path: "/api/vehicles/checkin/condition", ID: "createConditionCheckin", Tags: tC, Summary: "Create a condition check-in",
@@ -292,7 +292,7 @@ func (s *Server) checkinRoutes() []route {
 		{access: adminOnly, handle: s.listConditions, op: openapi.Op{
 			Method: "GET", Path: "/api/checkins/condition", ID: "listConditionCheckins", Tags: tC, Summary: "List the partner's condition check-ins (paged)",
 			Params:    listParams(milepost.CheckinCondition, queryParam("damageDetected", "Filter check-ins with photos marked with damage.", false)),
-			Responses: []openapi.Response{ok200("A page of check-ins.", conditionPageJSON{}), r400, r401, r403, r500, r503},
+			Responses: []openapi.Response{ok200("A page of check-ins.", pageJSON[conditionCheckinJSON]{}), r400, r401, r403, r500, r503},
 		}},
 		{access: anyScope, handle: s.createAddressCheckin, op: openapi.Op{
 			Method: "POST", Path: "/api/users/checkin/proof-of-address", ID: "createProofOfAddressCheckin", Tags: tA, Summary: "Create a proof-of-address check-in",
@@ -317,7 +317,7 @@ func (s *Server) checkinRoutes() []route {
 		}},
 		{access: adminOnly, handle: s.listAddressCheckins, op: openapi.Op{
 			Method: "GET", Path: "/api/checkins/proof-of-address", ID: "listProofOfAddressCheckins", Tags: tA, Summary: "List the partner's proof-of-address check-ins (paged)",
-			Params: listParams(milepost.CheckinProofOfAddress), Responses: []openapi.Response{ok200("A page of check-ins.", addressPageJSON{}), r400, r401, r403, r500, r503},
+			Params: listParams(milepost.CheckinProofOfAddress), Responses: []openapi.Response{ok200("A page of check-ins.", pageJSON[addressCheckinJSON]{}), r400, r401, r403, r500, r503},
 		}},
 		{access: anyScope, handle: s.vehicleSummary, op: openapi.Op{
 			Method: "GET", Path: "/api/vehicles/{vehicleId}/checkin-summary", ID: "getCheckinSummary", Tags: tM, Summary: "Summary of a vehicle's mileage and condition check-ins",
@@ -335,7 +335,7 @@ func (s *Server) checkinRoutes() []route {
 				queryParam("type", "Only one check-in type.", "", "mileage", "condition", "proofOfAddress"),
 				queryParam("status", "Only Pending or only OnHold.", "", "Pending", "OnHold"),
 				queryParam("fraud", "Only check-ins (not) flagged as fraud.", false)),
-			Responses: []openapi.Response{ok200("A page of the queue.", reviewPageJSON{}), r400, r401, r403, r500, r503},
+			Responses: []openapi.Response{ok200("A page of the queue.", pageJSON[reviewItemJSON]{}), r400, r401, r403, r500, r503},
 		}},
 		{access: adminOnly, handle: s.reviewCheckin, op: openapi.Op{
 			Method: "GET", Path: "/api/admin/checkins/{id}", ID: "reviewCheckin", Tags: tR, Summary: "A check-in of any type with its photos, metadata, signals and history",

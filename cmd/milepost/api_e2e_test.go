@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -48,7 +49,13 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"userJSON", "vehicleJSON", "photoJSON", "errorJSON"} {
+	validName := regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+	for name := range doc.Comps.Schemas {
+		if !validName.MatchString(name) {
+			t.Errorf("component name %q is not a valid OpenAPI component name", name)
+		}
+	}
+	for _, name := range []string{"userJSON", "vehicleJSON", "photoJSON", "errorJSON", "pageJSON_mileageCheckinJSON", "checkinReviewJSON"} {
 		if _, ok := doc.Comps.Schemas[name]; !ok {
 			t.Errorf("schema %s missing", name)
 		}
