@@ -105,3 +105,33 @@ func TestOperationalEndpointsAndRouting(t *testing.T) {
 		res.Body.Close()
 	})
 }
+
+// TestEveryAPIRouteNeedsCredentials sends every /api route (path values filled with "x") without
+// credentials: all but the token endpoint answer 401 in the Ownli format.
+func TestEveryAPIRouteNeedsCredentials(t *testing.T) {
+	a := startApp(t, milepostest.Stores(t)[0])
+	c := legacy(a.partner())
+	fill := regexp.MustCompile(`\{[^}]+\}`)
+	for _, rt := range a.app.Routes() {
+		method, path := rt[0], rt[1]
+		if !strings.HasPrefix(path, "/api/") || path == "/api/auth/token" {
+			continue
+		}
+		p := fill.ReplaceAllString(path, "x")
+		t.Run(method+" "+path, func(t *testing.T) {
+			a := a.with(t)
+			a.expect(a.do(method, p, nil, map[string]any{}), 401, "ERROR_UNAUTHORIZED")
+			// With credentials, an unknown id is a 4xx in the same format, never a 500.
+			r := a.do(method, p, c, map[string]any{})
+			if r.status < 400 && !(method == "GET" && !strings.Contains(path, "{")) {
+				t.Fatalf("unknown id x: status %d", r.status)
+			}
+			if r.status >= 500 {
+				t.Fatalf("status %d: %s", r.status, r.body)
+			}
+			if r.status >= 400 && r.obj(t)["error_code"] == "" {
+				t.Fatalf("no error_code: %s", r.body)
+			}
+		})
+	}
+}
