@@ -35,6 +35,12 @@ const (
 	ReasonRateLimited         = "ERROR_RATE_LIMITED"
 	ReasonServiceUnavailable  = "ERROR_SERVICE_UNAVAILABLE"
 	ReasonInternalServerError = "INTERNAL_SERVER_ERROR"
+
+	// Finer kinds of CodeInvalid, named as the Tight API's error types name them.
+	ReasonRequired      = "REQUIRED"
+	ReasonInvalidFormat = "INVALID_FORMAT"
+	ReasonInvalidValue  = "INVALID_VALUE"
+	ReasonNotModifiable = "NOT_MODIFIABLE"
 )
 
 // Error is the one error type of the domain. Message is safe to show to API clients; Params

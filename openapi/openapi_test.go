@@ -3,6 +3,7 @@ package openapi
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +66,22 @@ func TestSchemaFromStruct(t *testing.T) {
 	s.DocsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/docs", nil))
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "/x/{id}") || !strings.Contains(rec.Body.String(), "The name.") {
 		t.Fatalf("docs page %d", rec.Code)
+	}
+}
+
+type gen[T any] struct {
+	V T `json:"v"`
+}
+
+func TestSchemaNamesOfGenerics(t *testing.T) {
+	for typ, want := range map[reflect.Type]string{
+		reflect.TypeFor[gen[inner]]():        "gen_inner",
+		reflect.TypeFor[gen[[]gen[inner]]](): "gen_List_gen_inner",
+		reflect.TypeFor[gen[*struct{}]]():    "gen_struct",
+		reflect.TypeFor[sample]():            "sample",
+	} {
+		if got := schemaName(typ); got != want {
+			t.Errorf("schemaName(%v) = %q, want %q", typ, got, want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package openapi
 import (
 	"encoding/json"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -164,17 +165,20 @@ func applyTags(fs Schema, tag reflect.StructTag) {
 }
 
 // schemaName names a component schema after its Go type. A generic instance such as
-// pageJSON[pkg/path.itemJSON] becomes pageJSON_itemJSON (component names allow only letters,
-// digits, '.', '-' and '_').
+// envelope[[]pkg/path.itemJSON[pkg/path.mileageOut]] becomes envelope_List_itemJSON_mileageOut
+// (component names allow only letters, digits, '.', '-' and '_').
 func schemaName(t reflect.Type) string {
 	name := t.Name()
-	base, args, ok := strings.Cut(name, "[")
-	if !ok {
+	if !strings.Contains(name, "[") {
 		return name
 	}
-	var parts []string
-	for _, a := range strings.Split(strings.TrimSuffix(args, "]"), ",") {
-		parts = append(parts, a[strings.LastIndexAny(a, "./")+1:])
-	}
-	return base + "_" + strings.Join(parts, "_")
+	name = pkgPath.ReplaceAllString(name, "")
+	name = strings.ReplaceAll(name, "[]", "List_")
+	name = nonName.ReplaceAllString(name, "_")
+	return strings.Trim(name, "_")
 }
+
+var (
+	pkgPath = regexp.MustCompile(`[A-Za-z0-9_.\-]*/(?:[A-Za-z0-9_.\-]*/)*[A-Za-z0-9_\-]*\.`)
+	nonName = regexp.MustCompile(`[^A-Za-z0-9]+`)
+)

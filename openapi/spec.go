@@ -35,6 +35,8 @@ type Response struct {
 	ContentType string // default application/json
 	// Codes lists the error codes this status can carry (shown in the description).
 	Codes []string
+	// Also lists other content types the same status may be served as (text, e.g. text/csv).
+	Also []string
 }
 
 // Op is one operation: a method on a path.
@@ -271,6 +273,14 @@ func (s *Spec) operation(op Op) map[string]any {
 			rm["content"] = map[string]any{ct: map[string]any{"schema": stripOrder(s.schemaFor(reflect.TypeOf(r.Body)))}}
 		} else if r.ContentType != "" {
 			rm["content"] = map[string]any{r.ContentType: map[string]any{"schema": Schema{"type": "string", "format": "binary"}}}
+		}
+		for _, ct := range r.Also {
+			content, _ := rm["content"].(map[string]any)
+			if content == nil {
+				content = map[string]any{}
+				rm["content"] = content
+			}
+			content[ct] = map[string]any{"schema": Schema{"type": "string"}}
 		}
 		responses[strconv.Itoa(r.Status)] = rm
 	}

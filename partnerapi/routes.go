@@ -328,6 +328,19 @@ func (s *Server) checkinRoutes() []route {
 			Method: "GET", Path: "/api/users/{userId}/proof-of-address/checkin-summary", ID: "getProofOfAddressCheckinSummary", Tags: tA, Summary: "Proof-of-address check-in summary for a user",
 			Params: userParam, Responses: []openapi.Response{ok200("An array with the user's summary.", []summaryJSON{}), r401, r403, r404U, r500, r503},
 		}},
+		{access: anyScope, handle: s.odometerHistory, op: openapi.Op{
+			Method: "GET", Path: "/api/vehicles/{vehicleId}/odometer-history", ID: "getOdometerHistory", Tags: tM, Summary: "The vehicle's odometer history",
+			Description: "One history per VIN within the partner: Confirmed mileage check-ins (miles), odometer registrations of the v2 API (km), trip-log cars' start-of-year odometers (miles) and the mileage given at creation by plate, oldest first, each in its own unit with both conversions (1 mile = 1.609344 km) and a rollback flag.",
+			Params:      vehicleParam, Responses: []openapi.Response{ok200("The history.", odometerHistoryJSON{}), r401, r403, r404V, r500, r503},
+		}},
+		{access: adminOnly, handle: s.mileageLog, op: openapi.Op{
+			Method: "GET", Path: "/api/vehicles/{vehicleId}/mileage-log", ID: "getMileageLog", Tags: tM, Summary: "IRS-style mileage log of a vehicle for a year",
+			Description: "Requires admin token. Start and end odometer of the year from verified readings (saying which), total miles, the business trips of the trip log's cars with this VIN, deductions and business-use percentage. format=csv returns text/csv.",
+			Params: append(append([]openapi.Param{}, vehicleParam...), queryParam("year", "The year (default: last year).", 0),
+				queryParam("format", "json (default) or csv.", "", "json", "csv")),
+			Responses: []openapi.Response{{Status: 200, Description: "The log (JSON, or CSV with format=csv).", Body: mileageLogJSON{}, Also: []string{"text/csv"}},
+				r400, r401, r403, r404V, r500, r503},
+		}},
 		{access: adminOnly, handle: s.reviewQueue, op: openapi.Op{
 			Method: "GET", Path: "/api/admin/review-queue", ID: "reviewQueue", Tags: tR, Summary: "The review queue: Pending and OnHold check-ins, oldest first",
 			Description: "Requires admin token.",

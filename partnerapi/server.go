@@ -28,8 +28,11 @@ type Config struct {
 	Uploads  milepost.UploadService
 	Checkins milepost.CheckinService
 	Reviews  milepost.ReviewService
-	Tokens   *httpx.Tokens
-	Signer   *httpx.Signer
+	Odometer milepost.OdometerHistoryService
+	// MileageLogs reads what the yearly mileage log is built from.
+	MileageLogs milepost.MileageLogSource
+	Tokens      *httpx.Tokens
+	Signer      *httpx.Signer
 	// PublicURL is the base URL clients reach this server at; photoUrl and fileUrl start with it.
 	PublicURL string
 	// MaxUploadBytes is the largest photo or file accepted (decoded bytes).
@@ -109,14 +112,14 @@ func (s *Server) Register(mux *http.ServeMux, spec *openapi.Spec) {
 		schemeClientID: "Client Id (legacy header authentication).", schemeClientSecret: "Client Secret (legacy header authentication)."} {
 		spec.AddSecurityScheme(name, map[string]any{"type": "apiKey", "in": "header", "name": name, "description": desc})
 	}
-	rtr := &router{notFound: http.HandlerFunc(s.notFound)}
+	rtr := &httpx.Router{NotFound: s.notFound, MethodNotAllowed: methodNotAllowed}
 	for _, rt := range s.routes {
 		op := rt.op
 		if rt.access != public {
 			op.Security = partnerSecurity
 		}
 		spec.Add(op)
-		rtr.add(op.Method, op.Path, s.handler(rt))
+		rtr.Add(op.Method, op.Path, s.handler(rt))
 	}
 	mux.Handle("/api/", httpx.Recover(s.log, s.writeError, rtr))
 }
@@ -188,9 +191,8 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusNotFound, errorJSON{ErrorCode: "ERROR_NOT_FOUND", ErrorMessage: "No endpoint " + r.URL.Path + "; see /docs."})
 }
 
-// methodNotAllowed answers a known path called with another method: 405 with Allow.
+// methodNotAllowed answers a known path called with another method: 405 (Allow is set).
 func methodNotAllowed(w http.ResponseWriter, r *http.Request, allowed []string) {
-	w.Header().Set("Allow", strings.Join(allowed, ", "))
 	httpx.WriteJSON(w, http.StatusMethodNotAllowed, errorJSON{ErrorCode: "ERROR_METHOD_NOT_ALLOWED",
 		ErrorMessage: "Method " + r.Method + " is not allowed on " + r.URL.Path + "; use " + strings.Join(allowed, " or ") + "."})
 }

@@ -31,3 +31,6 @@ func randomToken(n int) string {
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// prefixedID returns an id in the Tight API's style: a type prefix and 16 random hex digits.
+func prefixedID(prefix string) string { return prefix + "_" + randomHex(8) }

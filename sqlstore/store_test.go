@@ -13,7 +13,10 @@ import (
 )
 
 // openDB opens and migrates a fresh store for s.
-func openDB(t *testing.T, s milepostest.Store) *sqlstore.DB {
+func openDB(t *testing.T, s milepostest.Store) *sqlstore.DB { return openDBB(t, s) }
+
+// openDBB is openDB for tests and benchmarks.
+func openDBB(t testing.TB, s milepostest.Store) *sqlstore.DB {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, sqlstore.Config{URL: s.URL, DataDir: s.DataDir})
@@ -28,6 +31,10 @@ func openDB(t *testing.T, s milepostest.Store) *sqlstore.DB {
 }
 
 func newPartner(t *testing.T, db *sqlstore.DB) (*milepost.PartnerCredentials, milepost.Actor) {
+	return newPartnerB(t, db)
+}
+
+func newPartnerB(t testing.TB, db *sqlstore.DB) (*milepost.PartnerCredentials, milepost.Actor) {
 	t.Helper()
 	creds, err := db.Partners().CreatePartner(context.Background(), "Partner "+t.Name())
 	if err != nil {

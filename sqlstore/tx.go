@@ -128,3 +128,20 @@ func writeOne[T any](ctx context.Context, db *DB, fn func(tx *Tx) (T, error)) (T
 	}
 	return out, nil
 }
+
+// eachRow runs fn for every row of a query's result and closes it; the query's error, fn's
+// error or the iteration's error is returned. Use it as eachRow(tx.query(...))(fn).
+func eachRow(rows *sql.Rows, err error) func(fn func(*sql.Rows) error) error {
+	return func(fn func(*sql.Rows) error) error {
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+}

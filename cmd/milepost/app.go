@@ -16,10 +16,12 @@ import (
 	"github.com/milepost/milepost/blob"
 	"github.com/milepost/milepost/httpx"
 	"github.com/milepost/milepost/jobs"
+	"github.com/milepost/milepost/odometerapi"
 	"github.com/milepost/milepost/openapi"
 	"github.com/milepost/milepost/partnerapi"
 	"github.com/milepost/milepost/photo"
 	"github.com/milepost/milepost/sqlstore"
+	"github.com/milepost/milepost/tripapi"
 	"github.com/milepost/milepost/verify"
 	"github.com/milepost/milepost/vin"
 )
@@ -37,6 +39,8 @@ type App struct {
 	DB       *sqlstore.DB
 	Spec     *openapi.Spec
 	Partner  *partnerapi.Server
+	Odometer *odometerapi.Server
+	Trips    *tripapi.Server
 	Workers  *jobs.Runner // nil when this process runs no workers
 	server   *http.Server
 	listener net.Listener
@@ -102,22 +106,25 @@ func (a *App) Open(ctx context.Context) error {
 	}
 
 	a.Spec = openapi.New("Milepost API", Version,
-		"Verified vehicle data: the Ownli partner API (/api/...), with the Jifeline odometer registrations (/v2/...) and Tight trip log (/v6/...) dialects to come.")
+		"Verified vehicle data in three dialects: the Ownli partner API (/api/...: camelCase, {error_code, error_message} errors), the Jifeline odometer registrations (/v2/...: snake_case, OAuth2, problem+json errors) and the Tight trip log (/v6/...: bulk writes answered item by item).")
 	a.Spec.AddServer(a.url, "This server")
 	if err := a.openWorkers(); err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
 	if a.cfg.serveAPI() {
-		checkins := db.Checkins()
+		checkins, auth := db.Checkins(), httpx.NewCredentialCache(db.Partners(), 30*time.Second)
+		tokens := httpx.NewTokens(tokenKey, a.cfg.TokenTTL)
 		a.Partner = partnerapi.New(partnerapi.Config{
-			Auth:           httpx.NewCredentialCache(db.Partners(), 30*time.Second),
+			Auth:           auth,
 			Users:          db.Users(),
 			Vehicles:       db.Vehicles(vin.New(), nil),
 			Uploads:        db.Uploads(blobs, photo.NewInspector(a.cfg.MaxPhotoPixels), a.cfg.MaxUploadBytes),
 			Checkins:       checkins,
 			Reviews:        checkins,
-			Tokens:         httpx.NewTokens(tokenKey, a.cfg.TokenTTL),
+			Odometer:       db.OdometerHistory(),
+			MileageLogs:    db.OdometerHistory(),
+			Tokens:         tokens,
 			Signer:         httpx.NewSigner(linkKey),
 			PublicURL:      a.url,
 			MaxUploadBytes: a.cfg.MaxUploadBytes,
@@ -125,6 +132,12 @@ func (a *App) Open(ctx context.Context) error {
 		})
 		a.Partner.Register(mux, a.Spec)
 		a.routes = append(a.routes, a.Partner.Routes()...)
+		a.Odometer = odometerapi.New(odometerapi.Config{Auth: auth, Registrations: db.Registrations(), Tokens: tokens, Logger: a.log})
+		a.Odometer.Register(mux, a.Spec)
+		a.routes = append(a.routes, a.Odometer.Routes()...)
+		a.Trips = tripapi.New(tripapi.Config{Auth: auth, Users: db.Users(), Trips: db.Trips(), Tokens: tokens, Logger: a.log})
+		a.Trips.Register(mux, a.Spec)
+		a.routes = append(a.routes, a.Trips.Routes()...)
 	}
 	a.registerOps(mux)
 	a.server = &http.Server{

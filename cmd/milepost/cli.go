@@ -25,6 +25,8 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"partner", "manage partners: create --name NAME | list", runPartner},
 		{"vehicles", "vehicle reference data: import-plates FILE.csv", runVehicles},
+		{"odometer", "odometer history of a VIN: history --vin VIN", runOdometer},
+		{"report", "reports: mileage-log --vin VIN --year YYYY [--format csv]", runReport},
 	}
 }
 

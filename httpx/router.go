@@ -1,19 +1,23 @@
-package partnerapi
+package httpx
 
 import (
 	"net/http"
 	"strings"
 )
 
-// router dispatches /api/... requests. The Ownli paths cannot all live in one net/http.ServeMux:
-// GET /api/vehicles/by-id/{id} and GET /api/vehicles/{vehicleId}/checkin-summary overlap with
-// neither more specific (the same holds for by-license and {vehicleId}/checkins/...), which
+// Router dispatches one API dialect's requests. Some documented paths cannot all live in one
+// net/http.ServeMux: the Ownli API's GET /api/vehicles/by-id/{id} and
+// GET /api/vehicles/{vehicleId}/checkin-summary overlap with neither more specific, which
 // ServeMux refuses. Here a literal segment beats a wildcard at the first position where two
 // matching patterns differ, so every documented path resolves as partners expect. Path values are
-// set with SetPathValue, so handlers still read them with r.PathValue.
-type router struct {
-	routes   []compiledRoute
-	notFound http.Handler
+// set with SetPathValue, so handlers still read them with r.PathValue. Unknown paths and wrong
+// methods are answered by the dialect's own handlers, in its own error format.
+type Router struct {
+	routes []compiledRoute
+	// NotFound answers a path no route has.
+	NotFound http.HandlerFunc
+	// MethodNotAllowed answers a known path called with another method; Allow is already set.
+	MethodNotAllowed func(w http.ResponseWriter, r *http.Request, allowed []string)
 }
 
 type compiledRoute struct {
@@ -24,7 +28,8 @@ type compiledRoute struct {
 	handler  http.Handler
 }
 
-func (rt *router) add(method, path string, h http.Handler) {
+// Add routes method and path (with {name} wildcards) to h.
+func (rt *Router) Add(method, path string, h http.Handler) {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	rank := make([]byte, len(segs))
 	for i, s := range segs {
@@ -53,8 +58,8 @@ func (c *compiledRoute) match(segs []string) bool {
 }
 
 // ServeHTTP runs the most specific route matching the path and method; a path that matches
-// only for other methods gets 405 with Allow, an unknown path 404 (both from notFound's writer).
-func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// only for other methods goes to MethodNotAllowed, an unknown path to NotFound.
+func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	var best *compiledRoute
 	var allowed []string
@@ -77,10 +82,11 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if best == nil {
 		if len(allowed) > 0 {
-			methodNotAllowed(w, r, allowed)
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			rt.MethodNotAllowed(w, r, allowed)
 			return
 		}
-		rt.notFound.ServeHTTP(w, r)
+		rt.NotFound(w, r)
 		return
 	}
 	for i, s := range best.segments {
