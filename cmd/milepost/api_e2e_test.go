@@ -106,18 +106,34 @@ func TestOperationalEndpointsAndRouting(t *testing.T) {
 	})
 }
 
-// TestEveryAPIRouteNeedsCredentials sends every /api route (path values filled with "x") without
-// credentials: all but the token endpoint answer 401 in the Ownli format.
+// TestEveryAPIRouteNeedsCredentials sends every route of the three dialects (path values filled
+// with "x") without credentials: all but the token endpoints answer 401 in their own format.
 func TestEveryAPIRouteNeedsCredentials(t *testing.T) {
 	a := startApp(t, milepostest.Stores(t)[0])
 	c := legacy(a.partner())
 	fill := regexp.MustCompile(`\{[^}]+\}`)
 	for _, rt := range a.app.Routes() {
 		method, path := rt[0], rt[1]
+		p := fill.ReplaceAllString(path, "x")
+		if strings.HasPrefix(path, "/v2/") || strings.HasPrefix(path, "/v6/mileage") {
+			// The other dialects: 401 in their own formats.
+			t.Run(method+" "+path, func(t *testing.T) {
+				a := a.with(t)
+				r := a.do(method, p, nil, map[string]any{})
+				if r.status != 401 {
+					t.Fatalf("status %d: %s", r.status, r.body)
+				}
+				if strings.HasPrefix(path, "/v2/") {
+					a.problem(r, 401, "")
+				} else {
+					a.tight(r, 401, "FAILURE", "INVALID_TOKEN", "")
+				}
+			})
+			continue
+		}
 		if !strings.HasPrefix(path, "/api/") || path == "/api/auth/token" {
 			continue
 		}
-		p := fill.ReplaceAllString(path, "x")
 		t.Run(method+" "+path, func(t *testing.T) {
 			a := a.with(t)
 			a.expect(a.do(method, p, nil, map[string]any{}), 401, "ERROR_UNAUTHORIZED")
