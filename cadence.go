@@ -60,6 +60,7 @@ type SummaryItem struct {
 	Date      time.Time
 	AdminNote string
 	Address   *CheckinAddress // proof of address only
+	Reward    *Reward         // nil when the check-in earned none
 }
 
 // CheckinSummary summarizes one type of check-in for a vehicle or a user.

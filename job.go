@@ -8,7 +8,9 @@ import (
 
 // Job kinds.
 const (
-	JobVerifyCheckin = "verify_checkin"
+	JobVerifyCheckin   = "verify_checkin"
+	JobDeliverWebhook  = "deliver_webhook"
+	JobReconcilePayout = "reconcile_payout"
 )
 
 // Job is a unit of asynchronous work in the durable queue. It is enqueued in the same
@@ -26,6 +28,16 @@ type Job struct {
 type VerifyCheckinPayload struct {
 	CheckinID string `json:"checkinId"`
 	Run       int    `json:"run"`
+}
+
+// DeliverWebhookPayload is the payload of a JobDeliverWebhook job.
+type DeliverWebhookPayload struct {
+	DeliveryID string `json:"deliveryId"`
+}
+
+// ReconcilePayoutPayload is the payload of a JobReconcilePayout job.
+type ReconcilePayoutPayload struct {
+	PayoutID string `json:"payoutId"`
 }
 
 // JobQueue is the durable queue the workers read. Claimed jobs are leased: a worker that dies

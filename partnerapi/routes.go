@@ -46,7 +46,7 @@ var pageParams = []openapi.Param{
 
 // allRoutes is every endpoint of the Ownli dialect, with its OpenAPI operation.
 func (s *Server) allRoutes() []route {
-	return append(s.coreRoutes(), s.checkinRoutes()...)
+	return append(append(s.coreRoutes(), s.checkinRoutes()...), s.rewardRoutes()...)
 }
 
 // coreRoutes are the auth, user, vehicle and upload endpoints.
@@ -361,6 +361,77 @@ func (s *Server) checkinRoutes() []route {
 			Params:      idParam, Body: decisionRequest{}, BodyRequired: true,
 			Responses: []openapi.Response{ok200("The check-in after the decision.", checkinReviewJSON{}), r400, r401, r403, errResp(404, "Check-in not found.", "ERROR_NOT_FOUND"),
 				errResp(409, "The check-in is already decided.", milepost.ReasonCheckinFinal), r500, r503},
+		}},
+	}
+}
+
+// rewardRoutes are the reward, claim, payout and webhook endpoints.
+func (s *Server) rewardRoutes() []route {
+	tR, tW := []string{"Rewards"}, []string{"Webhooks"}
+	byID := []openapi.Param{pathParam("id", "Id of the user.")}
+	byPhone := []openapi.Param{pathParam("phoneNumber", "The user's phone, +1CCCBBBAAAA.")}
+	claimCodes := errResp(409, "Nothing to claim: no confirmed rewards, or less than $1.00.", milepost.ReasonNoConfirmedRewards, milepost.ReasonMinimumThresholdNotMet)
+	return []route{
+		{access: anyScope, handle: s.rewardsByPhone, op: openapi.Op{
+			Method: "GET", Path: "/api/users/by-phone/{phoneNumber}/rewards", ID: "getRewardsByPhone", Tags: tR, Summary: "Rewards of a user (by phone)",
+			Description: "Rewards in every state, newest first.", Params: byPhone,
+			Responses: []openapi.Response{ok200("The rewards.", []rewardJSONFull{}), r400, r401, r403, r404U, r500, r503},
+		}},
+		{access: anyScope, handle: s.rewardsByID(false), op: openapi.Op{
+			Method: "GET", Path: "/api/users/by-id/{id}/rewards", ID: "getRewardsByUserId", Tags: tR, Summary: "Rewards of a user (by id)",
+			Params: byID, Responses: []openapi.Response{ok200("The rewards.", []rewardJSONFull{}), r401, r403, r404U, r500, r503},
+		}},
+		{access: anyScope, handle: s.rewardsByID(true), op: openapi.Op{
+			Method: "GET", Path: "/api/users/by-id/{id}/rewards/confirmed", ID: "getConfirmedRewardsByUserId", Tags: tR, Summary: "Confirmed (claimable) rewards of a user",
+			Params: byID, Responses: []openapi.Response{ok200("The confirmed, unclaimed rewards.", []rewardJSONFull{}), r401, r403, r404U, r500, r503},
+		}},
+		{access: anyScope, handle: s.claim, op: openapi.Op{
+			Method: "POST", Path: "/api/users/by-id/{userId}/rewards/claim", ID: "claimRewards", Tags: tR, Summary: "Claim rewards on behalf of the user",
+			Description: "Pays all Confirmed, unclaimed rewards of the user out as one payout for the product (at least $1.00). The documentation lists the threshold and no-rewards codes under 500; Milepost answers them with 409 (the request is fine, the account has nothing to claim) and a provider failure with 503 ERROR_CLAIMING_REWARDS (the rewards stay claimable).",
+			Params: []openapi.Param{pathParam("userId", "Id of the user."), {Name: "product", In: "query", Required: true, Description: "The id of a product from /api/rewards/products."},
+				{Name: "language", In: "query", Description: "Language of the delivery page.", Default: "en"}},
+			Responses: []openapi.Response{ok200("The delivery link.", claimJSON{}), r400, r401, r403, r404U, claimCodes, r500,
+				errResp(503, "The payout provider failed; the rewards stay Confirmed and claimable.", milepost.ReasonClaimingRewards)},
+		}},
+		{access: adminOnly, handle: s.grant, op: openapi.Op{
+			Method: "POST", Path: "/api/rewards/grant", ID: "grantReward", Tags: tR, Summary: "Grant a reward for a partner-side action",
+			Description: "Requires admin token. Mints a Custom reward, Confirmed at once. Idempotent on clientReference per partner: a replay returns the existing reward (replayed: true); the same reference with another userId or amount is 409.",
+			Body:        grantRequest{}, BodyRequired: true,
+			Responses: []openapi.Response{ok200("The granted reward.", grantJSON{}), r400, r401, r403, r404U,
+				errResp(409, "The clientReference was used for another user or amount.", milepost.ReasonClientReferenceConflict), r500, r503},
+		}},
+		{access: anyScope, handle: s.products, op: openapi.Op{
+			Method: "GET", Path: "/api/rewards/products", ID: "getProducts", Tags: tR, Summary: "The claim catalogue",
+			Description: "The products of the partner's campaign, to offer the user when claiming.",
+			Responses:   []openapi.Response{ok200("The products.", []productJSON{}), r401, r500, r503},
+		}},
+		{access: anyScope, handle: s.payoutsByPhone, op: openapi.Op{
+			Method: "GET", Path: "/api/users/by-phone/{phoneNumber}/payouts", ID: "getPayoutsByPhone", Tags: tR, Summary: "Payouts claimed by a user (by phone)",
+			Params: byPhone, Responses: []openapi.Response{ok200("The payouts.", []payoutJSON{}), r400, r401, r403, r404U, r500, r503},
+		}},
+		{access: anyScope, handle: s.payoutsByID, op: openapi.Op{
+			Method: "GET", Path: "/api/users/by-id/{id}/payouts", ID: "getPayoutsByUserId", Tags: tR, Summary: "Payouts claimed by a user (by id)",
+			Params: byID, Responses: []openapi.Response{ok200("The payouts.", []payoutJSON{}), r401, r403, r404U, r500, r503},
+		}},
+		{access: adminOnly, handle: s.addWebhook, op: openapi.Op{
+			Method: "POST", Path: "/api/webhooks", ID: "addWebhook", Tags: tW, Summary: "Register a webhook endpoint",
+			Description: "Requires admin token. The response holds the signing secret, shown only here. See docs/webhooks.md for events, signatures and retries.",
+			Body:        webhookRequest{}, BodyRequired: true,
+			Responses: []openapi.Response{ok200("The endpoint with its secret.", webhookJSON{}), r400, r401, r403, errResp(409, "Too many endpoints (20).", "ERROR_CONFLICT"), r500, r503},
+		}},
+		{access: adminOnly, handle: s.listWebhooks, op: openapi.Op{
+			Method: "GET", Path: "/api/webhooks", ID: "listWebhooks", Tags: tW, Summary: "The partner's webhook endpoints",
+			Responses: []openapi.Response{ok200("The endpoints (no secrets).", []webhookJSON{}), r401, r403, r500, r503},
+		}},
+		{access: adminOnly, handle: s.removeWebhook, op: openapi.Op{
+			Method: "DELETE", Path: "/api/webhooks/{id}", ID: "removeWebhook", Tags: tW, Summary: "Remove a webhook endpoint",
+			Params:    []openapi.Param{pathParam("id", "Id of the endpoint.")},
+			Responses: []openapi.Response{{Status: 204, Description: "Removed; no more events are sent."}, r401, r403, errResp(404, "No such endpoint.", "ERROR_NOT_FOUND"), r500, r503},
+		}},
+		{access: adminOnly, handle: s.webhookDeliveries, op: openapi.Op{
+			Method: "GET", Path: "/api/webhooks/{id}/deliveries", ID: "webhookDeliveries", Tags: tW, Summary: "An endpoint's latest deliveries and their attempts",
+			Params:    []openapi.Param{pathParam("id", "Id of the endpoint."), queryParam("limit", "How many (1-1000, default 100).", 0)},
+			Responses: []openapi.Response{ok200("The deliveries, newest first.", []deliveryJSON{}), r400, r401, r403, errResp(404, "No such endpoint.", "ERROR_NOT_FOUND"), r500, r503},
 		}},
 	}
 }

@@ -29,6 +29,9 @@ type Config struct {
 	Checkins milepost.CheckinService
 	Reviews  milepost.ReviewService
 	Odometer milepost.OdometerHistoryService
+	Rewards  milepost.RewardService
+	Payouts  PayoutFinder
+	Webhooks milepost.WebhookService
 	// MileageLogs reads what the yearly mileage log is built from.
 	MileageLogs milepost.MileageLogSource
 	Tokens      *httpx.Tokens
@@ -122,15 +125,27 @@ func (s *Server) Register(mux *http.ServeMux, spec *openapi.Spec) {
 		rtr.Add(op.Method, op.Path, s.handler(rt))
 	}
 	mux.Handle("/api/", httpx.Recover(s.log, s.writeError, rtr))
+	spec.Add(payoutPageOp)
+	mux.HandleFunc(payoutPageOp.Method+" "+payoutPageOp.Path, s.servePayoutPage)
+}
+
+// payoutPageOp documents the reward delivery page that claims link to.
+var payoutPageOp = openapi.Op{
+	Method: "GET", Path: "/payouts/{id}", ID: "payoutPage", Tags: []string{"Rewards"}, Summary: "Reward delivery page (the rewardDeliveryLink)",
+	Description: "An HTML page showing the product and amount of a completed payout, for whoever holds its signed link (valid 90 days).",
+	Params: []openapi.Param{{Name: "id", In: "path", Required: true, Description: "Id of the payout."},
+		{Name: "expires", In: "query", Required: true, Description: "Signed link: expiry (unix seconds)."}, {Name: "signature", In: "query", Required: true, Description: "Signed link: signature."}},
+	Responses: []openapi.Response{{Status: 200, Description: "The page.", ContentType: "text/html"}, {Status: 403, Description: "The link is invalid or expired.", ContentType: "text/plain"},
+		{Status: 404, Description: "No such completed payout.", ContentType: "text/plain"}},
 }
 
 // Routes returns the method and path of every route, for tests that compare them with the spec.
 func (s *Server) Routes() [][2]string {
-	out := make([][2]string, len(s.routes))
+	out := make([][2]string, len(s.routes), len(s.routes)+1)
 	for i, rt := range s.routes {
 		out[i] = [2]string{rt.op.Method, rt.op.Path}
 	}
-	return out
+	return append(out, [2]string{payoutPageOp.Method, payoutPageOp.Path})
 }
 
 func (s *Server) handler(rt route) http.Handler {

@@ -6,7 +6,7 @@ import (
 	"github.com/milepost/milepost"
 )
 
-// rewardJSON is the reward of a check-in (null until campaigns reward check-ins).
+// rewardJSON is the reward of a check-in in a summary.
 type rewardJSON struct {
 	ID           string  `json:"id"`
 	Status       string  `json:"status" enum:"Pending,Confirmed,Declined,Claimed,All"`
@@ -65,6 +65,9 @@ func toSummaryJSON(s milepost.CheckinSummary) summaryJSON {
 	for i, it := range s.Checkins {
 		out.Checkins[i] = summaryItemJSON{ID: it.ID, CheckInType: checkinTypeNames[it.Type], Status: string(it.Status),
 			CheckinDate: formatTime(it.Date), AdminNote: it.AdminNote, Address: toCheckinAddressJSON(it.Address)}
+		if r := it.Reward; r != nil {
+			out.Checkins[i].Reward = &rewardJSON{ID: r.ID, Status: string(r.Status), DateRewarded: formatTime(r.CreatedAt), Amount: cents(r.AmountCents)}
+		}
 	}
 	switch s.Type {
 	case milepost.CheckinMileage:

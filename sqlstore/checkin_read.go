@@ -182,17 +182,17 @@ func (p prefixScanner) Scan(dest ...any) error {
 	return p.rows.Scan(append(append([]any{}, p.head...), dest...)...)
 }
 
-// withNextDates sets NextCheckInDate from the partner's cadence.
+// withNextDates sets NextCheckInDate from the partner's cadence (the campaign's where it has one).
 func withNextDates(ctx context.Context, tx *Tx, partnerID string, cs ...*milepost.Checkin) error {
 	if len(cs) == 0 {
 		return nil
 	}
-	p, err := findPartner(ctx, tx, partnerID)
+	t, err := partnerTerms(ctx, tx, partnerID)
 	if err != nil {
 		return err
 	}
 	for _, c := range cs {
-		next := c.CreatedAt.AddDate(0, 0, p.Cadence.Days(c.Type))
+		next := c.CreatedAt.AddDate(0, 0, t.cadence.Days(c.Type))
 		c.NextCheckInDate = &next
 	}
 	return nil

@@ -136,7 +136,7 @@ func (s *Checkins) DecideCheckin(ctx context.Context, actor milepost.Actor, id s
 			if reason == "" {
 				reason = "reviewer decision"
 			}
-			if err := insertTransition(ctx, tx, c.ID, milepost.Transition{From: from, To: d.Status, By: milepost.ByReviewer, ActorID: who, Reason: reason}); err != nil {
+			if err := afterTransition(ctx, tx, c, milepost.Transition{From: from, To: d.Status, By: milepost.ByReviewer, ActorID: who, Reason: reason}, d.AdminNote, fraud); err != nil {
 				return nil, err
 			}
 		}

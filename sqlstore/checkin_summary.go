@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -9,13 +10,14 @@ import (
 )
 
 // summarize builds the summary of one type of check-in from its rows (newest first) and the
-// partner's cadence. The next check-in unlocks a cadence after the latest check-in that was not
-// Declined (a declined attempt does not hold the user back).
-func summarize(t milepost.CheckinType, cs []*milepost.Checkin, p *milepost.Partner, tx *Tx) milepost.CheckinSummary {
+// partner's terms. The next check-in unlocks a cadence after the latest check-in that was not
+// Declined (a declined attempt does not hold the user back); the reward for it is the campaign's.
+func summarize(t milepost.CheckinType, cs []*milepost.Checkin, rewards map[string]*milepost.Reward, tm terms, tx *Tx) milepost.CheckinSummary {
 	sum := milepost.CheckinSummary{Type: t, Checkins: make([]milepost.SummaryItem, 0, len(cs))}
 	var last *milepost.Checkin
 	for _, c := range cs {
-		sum.Checkins = append(sum.Checkins, milepost.SummaryItem{ID: c.ID, Type: c.Type, Status: c.Status, Date: c.CreatedAt, AdminNote: c.AdminNote, Address: c.Address})
+		sum.Checkins = append(sum.Checkins, milepost.SummaryItem{ID: c.ID, Type: c.Type, Status: c.Status, Date: c.CreatedAt, AdminNote: c.AdminNote,
+			Address: c.Address, Reward: rewards[c.ID]})
 		if c.Status != milepost.StatusDeclined && last == nil {
 			last = c
 		}
@@ -30,7 +32,10 @@ func summarize(t milepost.CheckinType, cs []*milepost.Checkin, p *milepost.Partn
 	if last != nil {
 		lastAt = &last.CreatedAt
 	}
-	sum.Unlocked, sum.UnlockDate, sum.DaysToNext = milepost.NextCheckin(lastAt, p.Cadence.Days(t), tx.now)
+	sum.Unlocked, sum.UnlockDate, sum.DaysToNext = milepost.NextCheckin(lastAt, tm.cadence.Days(t), tx.now)
+	if r, ok := tm.campaign.Reward(t); ok {
+		sum.RewardForNextCents, sum.PhotoBonusForNextCents = r.AmountCents, r.PhotoBonusCents
+	}
 	return sum
 }
 
@@ -52,6 +57,23 @@ func summaryRows(ctx context.Context, tx *Tx, where string, args ...any) ([]*mil
 	return out, rows.Err()
 }
 
+// summaryRewards reads the rewards of check-ins of one owner (a vehicle, or a user for proof of
+// address), by check-in id.
+func summaryRewards(ctx context.Context, tx *Tx, where string, args ...any) (map[string]*milepost.Reward, error) {
+	out := map[string]*milepost.Reward{}
+	err := eachRow(tx.query(ctx, "SELECT "+rewardCols+" FROM rewards WHERE checkin_id IS NOT NULL AND "+where, args...))(func(rows *sql.Rows) error {
+		r, err := scanReward(rows)
+		if err == nil {
+			out[r.CheckinID] = r
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("summary rewards: %w", err)
+	}
+	return out, nil
+}
+
 // VehicleSummary summarizes a vehicle's mileage and condition check-ins; see milepost.CheckinService.
 func (s *Checkins) VehicleSummary(ctx context.Context, actor milepost.Actor, vehicleID string) (*milepost.VehicleCheckinSummary, error) {
 	return readOne(ctx, s.db, func(tx *Tx) (*milepost.VehicleCheckinSummary, error) {
@@ -59,7 +81,11 @@ func (s *Checkins) VehicleSummary(ctx context.Context, actor milepost.Actor, veh
 		if err != nil {
 			return nil, err
 		}
-		p, err := findPartner(ctx, tx, v.PartnerID)
+		tm, err := partnerTerms(ctx, tx, v.PartnerID)
+		if err != nil {
+			return nil, err
+		}
+		rewards, err := summaryRewards(ctx, tx, "vehicle_id = ?", v.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -69,7 +95,7 @@ func (s *Checkins) VehicleSummary(ctx context.Context, actor milepost.Actor, veh
 			if err != nil {
 				return nil, err
 			}
-			sum := summarize(t, cs, p, tx)
+			sum := summarize(t, cs, rewards, tm, tx)
 			if t == milepost.CheckinMileage {
 				out.Mileage = sum
 			} else {
@@ -87,7 +113,7 @@ func (s *Checkins) AddressSummary(ctx context.Context, actor milepost.Actor, use
 		if err != nil {
 			return nil, err
 		}
-		p, err := findPartner(ctx, tx, u.PartnerID)
+		tm, err := partnerTerms(ctx, tx, u.PartnerID)
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +121,11 @@ func (s *Checkins) AddressSummary(ctx context.Context, actor milepost.Actor, use
 		if err != nil {
 			return nil, err
 		}
-		sum := summarize(milepost.CheckinProofOfAddress, cs, p, tx)
+		rewards, err := summaryRewards(ctx, tx, "user_id = ? AND type = ?", u.ID, string(milepost.RewardGaraging))
+		if err != nil {
+			return nil, err
+		}
+		sum := summarize(milepost.CheckinProofOfAddress, cs, rewards, tm, tx)
 		return &sum, nil
 	})
 }

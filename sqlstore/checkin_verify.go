@@ -72,8 +72,12 @@ func (s *Checkins) ApplyVerification(ctx context.Context, checkinID string, run 
 			if reason == "" {
 				reason = "all verification checks passed"
 			}
-			if err := insertTransition(ctx, tx, checkinID, milepost.Transition{From: milepost.StatusPending, To: d.Status,
-				By: milepost.ByEngine, ActorID: "job:" + jobID, Reason: reason}); err != nil {
+			c, err := findCheckinRow(ctx, tx, checkinID, false)
+			if err != nil {
+				return false, err
+			}
+			if err := afterTransition(ctx, tx, c, milepost.Transition{From: milepost.StatusPending, To: d.Status,
+				By: milepost.ByEngine, ActorID: "job:" + jobID, Reason: reason}, d.AdminNote, d.Fraud); err != nil {
 				return false, err
 			}
 		}

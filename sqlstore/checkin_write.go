@@ -174,21 +174,30 @@ func actorName(a milepost.Actor) string {
 	return "partner:" + a.PartnerID
 }
 
-// submitNew records a new Pending check-in, its creation in the history and its verification
-// job, all in tx.
+// submitNew records a new Pending check-in, its reward (when the campaign rewards it), its
+// creation in the history (with its webhook event) and its verification job, all in tx.
 func (s *Checkins) submitNew(ctx context.Context, tx *Tx, actor milepost.Actor, c *milepost.Checkin) (*milepost.Checkin, error) {
 	c.Status, c.Run = milepost.StatusPending, 1
 	c.SubmittedAt, c.CreatedAt, c.UpdatedAt = tx.now, tx.now, tx.now
 	if err := insertCheckin(ctx, tx, c); err != nil {
 		return nil, err
 	}
-	if err := insertTransition(ctx, tx, c.ID, milepost.Transition{To: milepost.StatusPending, By: milepost.ByPartner, ActorID: actorName(actor), Reason: "submitted"}); err != nil {
+	tm, err := partnerTerms(ctx, tx, c.PartnerID)
+	if err != nil {
 		return nil, err
 	}
-	if err := enqueueJob(ctx, tx, s.db, milepost.JobVerifyCheckin, milepost.VerifyCheckinPayload{CheckinID: c.ID, Run: c.Run}, tx.now); err != nil {
+	if err := createCheckinReward(ctx, tx, c, tm); err != nil {
 		return nil, err
 	}
-	return c, withNextDates(ctx, tx, c.PartnerID, c)
+	if err := afterTransition(ctx, tx, c, milepost.Transition{To: milepost.StatusPending, By: milepost.ByPartner, ActorID: actorName(actor), Reason: "submitted"}, "", false); err != nil {
+		return nil, err
+	}
+	if err := enqueueJob(ctx, tx, milepost.JobVerifyCheckin, milepost.VerifyCheckinPayload{CheckinID: c.ID, Run: c.Run}, tx.now); err != nil {
+		return nil, err
+	}
+	next := c.CreatedAt.AddDate(0, 0, tm.cadence.Days(c.Type))
+	c.NextCheckInDate = &next
+	return c, nil
 }
 
 // checkinForChange loads a check-in for the change flow: it must be the actor's, of type t, and
@@ -239,11 +248,11 @@ func (s *Checkins) resubmit(ctx context.Context, tx *Tx, actor milepost.Actor, c
 	if err := insertPhotos(ctx, tx, c); err != nil {
 		return nil, err
 	}
-	if err := insertTransition(ctx, tx, c.ID, milepost.Transition{From: milepost.StatusOnHold, To: milepost.StatusPending, By: milepost.ByPartner,
-		ActorID: actorName(actor), Reason: "changed through the change flow"}); err != nil {
+	if err := afterTransition(ctx, tx, c, milepost.Transition{From: milepost.StatusOnHold, To: milepost.StatusPending, By: milepost.ByPartner,
+		ActorID: actorName(actor), Reason: "changed through the change flow"}, "", c.Fraud); err != nil {
 		return nil, err
 	}
-	if err := enqueueJob(ctx, tx, s.db, milepost.JobVerifyCheckin, milepost.VerifyCheckinPayload{CheckinID: c.ID, Run: c.Run}, tx.now); err != nil {
+	if err := enqueueJob(ctx, tx, milepost.JobVerifyCheckin, milepost.VerifyCheckinPayload{CheckinID: c.ID, Run: c.Run}, tx.now); err != nil {
 		return nil, err
 	}
 	return c, withNextDates(ctx, tx, c.PartnerID, c)

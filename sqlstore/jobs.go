@@ -30,24 +30,32 @@ const (
 // defaultMaxAttempts bounds retries of a job (with backoff between them).
 const defaultMaxAttempts = 8
 
+// maxAttemptsByKind gives some kinds more attempts: webhook deliveries keep retrying for more
+// than a day (the runner's backoff grows to 10 minutes between attempts).
+var maxAttemptsByKind = map[string]int{milepost.JobDeliverWebhook: 200, milepost.JobReconcilePayout: 50}
+
 // Enqueue adds a job on its own (most jobs are enqueued inside the transaction of the change
 // that causes them, by the store's services).
 func (q *Jobs) Enqueue(ctx context.Context, kind string, payload any, runAt time.Time) error {
-	return q.db.update(ctx, func(tx *Tx) error { return enqueueJob(ctx, tx, q.db, kind, payload, runAt) })
+	return q.db.update(ctx, func(tx *Tx) error { return enqueueJob(ctx, tx, kind, payload, runAt) })
 }
 
 // enqueueJob inserts a job due at runAt in tx.
-func enqueueJob(ctx context.Context, tx *Tx, db *DB, kind string, payload any, runAt time.Time) error {
+func enqueueJob(ctx context.Context, tx *Tx, kind string, payload any, runAt time.Time) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("encode %s payload: %w", kind, err)
 	}
+	maxAttempts := defaultMaxAttempts
+	if n, ok := maxAttemptsByKind[kind]; ok {
+		maxAttempts = n
+	}
 	_, err = tx.exec(ctx, `INSERT INTO jobs (id, kind, payload, state, attempt, max_attempts, run_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`, newID(), kind, string(b), jobAvailable, defaultMaxAttempts, runAt.UnixMilli(), tx.now.UnixMilli(), tx.now.UnixMilli())
+		VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`, newID(), kind, string(b), jobAvailable, maxAttempts, runAt.UnixMilli(), tx.now.UnixMilli(), tx.now.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", kind, err)
 	}
-	if db.JobEnqueued != nil {
+	if db := tx.db; db.JobEnqueued != nil {
 		tx.afterCommit = append(tx.afterCommit, func() { db.JobEnqueued(kind) })
 	}
 	return nil

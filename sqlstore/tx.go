@@ -19,6 +19,7 @@ type queryer interface {
 type Tx struct {
 	q   queryer
 	d   dialect
+	db  *DB
 	now time.Time
 	// afterCommit runs once the transaction has committed (e.g. waking the job workers).
 	afterCommit []func()
@@ -47,7 +48,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return classify(fmt.Errorf("begin: %w", err))
 	}
-	tx := &Tx{q: sqlTx, d: db.dialect, now: db.now()}
+	tx := &Tx{q: sqlTx, d: db.dialect, db: db, now: db.now()}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return classify(err)
@@ -65,7 +66,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 // that is enough for single-query lookups and for lists (count and page may differ by a row
 // written in between, as with any paged API).
 func (db *DB) view(ctx context.Context, fn func(tx *Tx) error) error {
-	tx := &Tx{q: db.read, d: db.dialect, now: db.now()}
+	tx := &Tx{q: db.read, d: db.dialect, db: db, now: db.now()}
 	return classify(fn(tx))
 }
 

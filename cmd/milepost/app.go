@@ -19,11 +19,13 @@ import (
 	"github.com/milepost/milepost/odometerapi"
 	"github.com/milepost/milepost/openapi"
 	"github.com/milepost/milepost/partnerapi"
+	"github.com/milepost/milepost/payout"
 	"github.com/milepost/milepost/photo"
 	"github.com/milepost/milepost/sqlstore"
 	"github.com/milepost/milepost/tripapi"
 	"github.com/milepost/milepost/verify"
 	"github.com/milepost/milepost/vin"
+	"github.com/milepost/milepost/webhook"
 )
 
 // Version is the server version shown in the OpenAPI document.
@@ -42,10 +44,16 @@ type App struct {
 	Odometer *odometerapi.Server
 	Trips    *tripapi.Server
 	Workers  *jobs.Runner // nil when this process runs no workers
-	server   *http.Server
-	listener net.Listener
-	url      string
-	routes   [][2]string // method and path of every documented route
+	// PayoutProvider pays claims out; nil before Open means the built-in provider (tests set
+	// their own).
+	PayoutProvider milepost.PayoutProvider
+	// JobBackoff overrides the workers' retry backoff when set before Open (tests shorten it).
+	JobBackoff func(attempt int) time.Duration
+	rewards    *sqlstore.Rewards
+	server     *http.Server
+	listener   net.Listener
+	url        string
+	routes     [][2]string // method and path of every documented route
 }
 
 // NewApp returns an App for a validated configuration; Open starts it.
@@ -108,6 +116,11 @@ func (a *App) Open(ctx context.Context) error {
 	a.Spec = openapi.New("Milepost API", Version,
 		"Verified vehicle data in three dialects: the Ownli partner API (/api/...: camelCase, {error_code, error_message} errors), the Jifeline odometer registrations (/v2/...: snake_case, OAuth2, problem+json errors) and the Tight trip log (/v6/...: bulk writes answered item by item).")
 	a.Spec.AddServer(a.url, "This server")
+	signer := httpx.NewSigner(linkKey)
+	if a.PayoutProvider == nil {
+		a.PayoutProvider = &payout.Builtin{BaseURL: a.url, Signer: signer}
+	}
+	a.rewards = db.Rewards(a.PayoutProvider)
 	if err := a.openWorkers(); err != nil {
 		return err
 	}
@@ -124,8 +137,11 @@ func (a *App) Open(ctx context.Context) error {
 			Reviews:        checkins,
 			Odometer:       db.OdometerHistory(),
 			MileageLogs:    db.OdometerHistory(),
+			Rewards:        a.rewards,
+			Payouts:        a.rewards,
+			Webhooks:       db.Webhooks(),
 			Tokens:         tokens,
-			Signer:         httpx.NewSigner(linkKey),
+			Signer:         signer,
 			PublicURL:      a.url,
 			MaxUploadBytes: a.cfg.MaxUploadBytes,
 			Logger:         a.log,
@@ -168,10 +184,13 @@ func (a *App) openWorkers() error {
 	a.Workers = jobs.New(jobs.Config{
 		Queue: a.DB.Jobs(),
 		Handlers: map[string]jobs.Handler{
-			milepost.JobVerifyCheckin: jobs.VerifyHandler{Store: a.DB.Checkins(), Verifier: verify.New(policy)},
+			milepost.JobVerifyCheckin:   jobs.VerifyHandler{Store: a.DB.Checkins(), Verifier: verify.New(policy)},
+			milepost.JobDeliverWebhook:  jobs.WebhookHandler{Store: a.DB.Webhooks(), Deliverer: &webhook.Deliverer{AllowPrivate: a.cfg.WebhookAllowPrivate}},
+			milepost.JobReconcilePayout: jobs.PayoutHandler{Payouts: a.rewards},
 		},
 		Concurrency:  a.cfg.Workers,
 		PollInterval: a.cfg.JobPollInterval,
+		Backoff:      a.JobBackoff,
 		Logger:       a.log,
 	})
 	a.DB.JobEnqueued = func(string) { a.Workers.Notify() }

@@ -27,6 +27,9 @@ func commands() []command {
 		{"vehicles", "vehicle reference data: import-plates FILE.csv", runVehicles},
 		{"odometer", "odometer history of a VIN: history --vin VIN", runOdometer},
 		{"report", "reports: mileage-log --vin VIN --year YYYY [--format csv]", runReport},
+		{"campaign", "campaigns: apply --file campaign.yaml | show --partner ID", runCampaign},
+		{"webhook", "webhook endpoints: add --partner ID --url URL", runWebhook},
+		{"ledger", "reward ledger: check", runLedger},
 	}
 }
 

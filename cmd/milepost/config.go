@@ -32,24 +32,27 @@ type Config struct {
 	JobPollInterval time.Duration
 	// VerifyPolicy is a JSON file of verification thresholds ("" = the defaults).
 	VerifyPolicy string
+	// WebhookAllowPrivate lets webhooks reach loopback and private addresses (tests, one-box setups).
+	WebhookAllowPrivate bool
 }
 
 // envDocs documents every environment variable; `milepost help` prints them.
 var envDocs = map[string]string{
-	"MILEPOST_ADDR":             "listen address (default 127.0.0.1:8080)",
-	"MILEPOST_DATA_DIR":         "directory for the SQLite file and uploaded files (default ./milepost-data)",
-	"MILEPOST_DATABASE_URL":     "postgres://… switches the store to PostgreSQL (default: SQLite in the data dir)",
-	"MILEPOST_PUBLIC_URL":       "base URL clients reach the server at, used in photoUrl (default http://<addr>)",
-	"MILEPOST_MAX_UPLOAD_BYTES": "largest photo or file accepted, in bytes (default 20971520)",
-	"MILEPOST_MAX_PHOTO_PIXELS": "largest photo accepted, in pixels (default 120000000)",
-	"MILEPOST_TOKEN_TTL":        "lifetime of bearer tokens (default 1h)",
-	"MILEPOST_MIGRATE":          "serve: apply migrations on start (default true)",
-	"MILEPOST_LOG_LEVEL":        "debug, info, warn or error (default info)",
-	"MILEPOST_LOG_FORMAT":       "json or text (default json)",
-	"MILEPOST_ROLE":             "serve: all (API and workers), api or worker (default all)",
-	"MILEPOST_WORKERS":          "serve: concurrent verification jobs per process (default 2×CPUs)",
-	"MILEPOST_JOB_POLL":         "serve: how often workers poll for jobs (default 1s)",
-	"MILEPOST_VERIFY_POLICY":    "serve: JSON file of verification thresholds (default: built-in policy)",
+	"MILEPOST_ADDR":                  "listen address (default 127.0.0.1:8080)",
+	"MILEPOST_DATA_DIR":              "directory for the SQLite file and uploaded files (default ./milepost-data)",
+	"MILEPOST_DATABASE_URL":          "postgres://… switches the store to PostgreSQL (default: SQLite in the data dir)",
+	"MILEPOST_PUBLIC_URL":            "base URL clients reach the server at, used in photoUrl (default http://<addr>)",
+	"MILEPOST_MAX_UPLOAD_BYTES":      "largest photo or file accepted, in bytes (default 20971520)",
+	"MILEPOST_MAX_PHOTO_PIXELS":      "largest photo accepted, in pixels (default 120000000)",
+	"MILEPOST_TOKEN_TTL":             "lifetime of bearer tokens (default 1h)",
+	"MILEPOST_MIGRATE":               "serve: apply migrations on start (default true)",
+	"MILEPOST_LOG_LEVEL":             "debug, info, warn or error (default info)",
+	"MILEPOST_LOG_FORMAT":            "json or text (default json)",
+	"MILEPOST_ROLE":                  "serve: all (API and workers), api or worker (default all)",
+	"MILEPOST_WORKERS":               "serve: concurrent verification jobs per process (default 2×CPUs)",
+	"MILEPOST_JOB_POLL":              "serve: how often workers poll for jobs (default 1s)",
+	"MILEPOST_VERIFY_POLICY":         "serve: JSON file of verification thresholds (default: built-in policy)",
+	"MILEPOST_WEBHOOK_ALLOW_PRIVATE": "serve: let webhooks reach loopback and private addresses (default false)",
 }
 
 func env(name, def string) string {
@@ -99,6 +102,11 @@ func serveFlags(fs *flag.FlagSet, c *Config) error {
 	}
 	fs.DurationVar(&c.JobPollInterval, "job-poll", poll, "how often workers poll for jobs")
 	fs.StringVar(&c.VerifyPolicy, "verify-policy", env("MILEPOST_VERIFY_POLICY", ""), "JSON file of verification thresholds (see docs/verification.md)")
+	priv, e := strconv.ParseBool(env("MILEPOST_WEBHOOK_ALLOW_PRIVATE", "false"))
+	if e != nil && err == nil {
+		err = fmt.Errorf("MILEPOST_WEBHOOK_ALLOW_PRIVATE: %v", e)
+	}
+	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", priv, "let webhooks reach loopback and private addresses")
 	if err != nil {
 		return usageErrorf("%v", err)
 	}

@@ -30,7 +30,7 @@ func testConfig(s milepostest.Store) Config {
 	return Config{
 		Addr: "127.0.0.1:0", DataDir: s.DataDir, DatabaseURL: s.URL, MaxUploadBytes: milepost.DefaultMaxUploadBytes,
 		MaxPhotoPixels: 120_000_000, TokenTTL: time.Hour, Migrate: true, LogLevel: "warn", LogFormat: "text",
-		Role: "all", JobPollInterval: 50 * time.Millisecond,
+		Role: "all", JobPollInterval: 50 * time.Millisecond, WebhookAllowPrivate: true,
 	}
 }
 
@@ -40,7 +40,9 @@ func startApp(t *testing.T, s milepostest.Store) *testApp {
 	return startAppWith(t, testConfig(s))
 }
 
-func startAppWith(t *testing.T, cfg Config) *testApp {
+// startAppWith boots the server with cfg; each setup runs on the App before it opens (to swap
+// the payout provider or shorten the job backoff).
+func startAppWith(t *testing.T, cfg Config, setup ...func(*App)) *testApp {
 	t.Helper()
 	if err := cfg.ValidateServe(); err != nil {
 		t.Fatalf("config: %v", err)
@@ -48,6 +50,9 @@ func startAppWith(t *testing.T, cfg Config) *testApp {
 	stdout := &bytes.Buffer{}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	app := NewApp(cfg, log, stdout)
+	for _, f := range setup {
+		f(app)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := app.Open(ctx); err != nil {
 		cancel()
