@@ -67,6 +67,9 @@ type Checkin struct {
 	License string
 	State   string
 	Mileage int64
+	// OdometerOffset is what the odometer lost in rollovers before this reading (a multiple of
+	// 10^5 or 10^6): Mileage + OdometerOffset is the distance the vehicle has really covered.
+	OdometerOffset int64
 	// Proof-of-address check-ins.
 	DocumentType string
 	AddressType  string

@@ -110,3 +110,26 @@ func TestCampaignProblemsAndCadence(t *testing.T) {
 		t.Error("no campaign has no products")
 	}
 }
+
+func TestRollover(t *testing.T) {
+	tests := []struct {
+		prev, next, wrap int64
+		ok               bool
+	}{
+		{99_950, 120, 100_000, true},
+		{95_000, 4_999, 100_000, true},
+		{94_999, 100, 0, false},   // not near the top
+		{99_950, 5_000, 0, false}, // not near the bottom
+		{999_000, 1_200, 1_000_000, true},
+		{999_000, 60_000, 0, false},
+		{60_000, 50_000, 0, false}, // a rollback
+		{100, 200, 0, false},       // not lower
+		{99_999, 99_999, 0, false},
+	}
+	for _, tt := range tests {
+		wrap, ok := milepost.Rollover(tt.prev, tt.next)
+		if wrap != tt.wrap || ok != tt.ok {
+			t.Errorf("Rollover(%d, %d) = %d, %v; want %d, %v", tt.prev, tt.next, wrap, ok, tt.wrap, tt.ok)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package milepost
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -25,6 +26,13 @@ type Signal struct {
 	Fraud    bool
 	Reason   string
 	Note     string
+	// UploadID names the photo the signal is about ("" when it is about the whole check-in).
+	UploadID string
+	// Damage marks that photo damageDetected (a candidate for the reviewer), whatever the verdict.
+	Damage bool
+	// Insights is what a proof-of-address document says (set by document analysis on one signal;
+	// not kept with the signal: it becomes the check-in's insights).
+	Insights *AddressInsights
 }
 
 // Decision is the outcome of verifying one check-in run.
@@ -33,6 +41,10 @@ type Decision struct {
 	Fraud     bool
 	AdminNote string
 	Signals   []Signal
+	// Damaged lists the uploads a signal marked damageDetected, in signal order, without repeats.
+	Damaged []string
+	// Insights is what document analysis read (the first signal carrying it); nil when none.
+	Insights *AddressInsights
 }
 
 // Decide turns signals into a decision: any decline → Declined, else any hold → OnHold, else
@@ -42,6 +54,12 @@ func Decide(signals []Signal) Decision {
 	d := Decision{Status: StatusConfirmed, Signals: signals}
 	worst := VerdictPass
 	for _, s := range signals {
+		if s.Damage && s.UploadID != "" && !slices.Contains(d.Damaged, s.UploadID) {
+			d.Damaged = append(d.Damaged, s.UploadID)
+		}
+		if d.Insights == nil && s.Insights != nil {
+			d.Insights = s.Insights
+		}
 		if s.Verdict == VerdictDecline || (s.Verdict == VerdictHold && worst == VerdictPass) {
 			worst = s.Verdict
 		}
@@ -81,6 +99,7 @@ func Decide(signals []Signal) Decision {
 type VerificationInput struct {
 	Checkin *Checkin // with Photos[i].Upload filled
 	Vehicle *Vehicle // nil for proof of address
+	User    *User    // the check-in's user (its profile: name, address)
 	// PreviousConfirmed is the vehicle's latest Confirmed check-in of the same type created before
 	// this one (nil when there is none).
 	PreviousConfirmed *Checkin

@@ -47,6 +47,38 @@ type Media struct {
 	Width       int    // pixels; 0 for PDF
 	Height      int
 	EXIF        EXIF
+	// Analysis is what the pixels say (pictures only; nil for PDF and for uploads stored before
+	// photos were analysed).
+	Analysis *PhotoAnalysis
+	// Text is a document's text layer (PDF only; empty when it has none), at most MaxDocumentText
+	// bytes.
+	Text string
+}
+
+// MaxDocumentText bounds the text kept from one document.
+const MaxDocumentText = 64 << 10
+
+// PhotoAnalysis is what a picture's pixels say, computed once at upload from a reduced-size
+// decode of the upright picture (EXIF orientation applied). Verification reads it instead of
+// decoding the photo again.
+type PhotoAnalysis struct {
+	// PHash is the 64-bit DCT perceptual hash and DHash the 64-bit difference hash of the
+	// upright picture; near-duplicates differ in few bits (Hamming distance).
+	PHash uint64 `json:"phash,string"`
+	DHash uint64 `json:"dhash,string"`
+	// ShortSide is the short side of the full picture in pixels.
+	ShortSide int `json:"shortSide"`
+	// Brightness is the mean luma, 0 (black) to 255 (white).
+	Brightness float64 `json:"brightness"`
+	// Dark and Clipped are the fractions of pixels that are near black (luma ≤ 16) and blown out
+	// (luma ≥ 250).
+	Dark    float64 `json:"dark"`
+	Clipped float64 `json:"clipped"`
+	// Sharpness grows with fine detail; a blurred picture scores low (see docs/verification.md
+	// for the scale and the default threshold).
+	Sharpness float64 `json:"sharpness"`
+	// Moire is the strength of fine periodic patterns typical of a photographed screen, 0 to 1.
+	Moire float64 `json:"moire"`
 }
 
 // Upload is a stored photo or document. Its bytes are kept once per content (SHA256) in the

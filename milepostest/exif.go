@@ -3,13 +3,14 @@ package milepostest
 import (
 	"bytes"
 	"encoding/binary"
-
 	"image"
 	"image/color"
 	"image/jpeg"
 	"slices"
 	"testing"
 	"time"
+
+	"golang.org/x/image/draw"
 )
 
 // Tags used by the helpers below.
@@ -148,8 +149,12 @@ type PhotoOptions struct {
 	Model    string
 	Software string
 	// Seed varies the picture so two photos differ (for replay detection tests).
-	Seed          int
-	Width, Height int // default 800×600
+	Seed int
+	// Reshoot takes the seed's scene again from a step to the side, closer and in dimmer light
+	// (the next condition check-in of the same vehicle): about 13 % shifted and zoomed, so it
+	// registers with the first shot but is not the same picture to perceptual hashes.
+	Reshoot       bool
+	Width, Height int // default 1024×768 (above the 640-pixel minimum of photo quality)
 }
 
 // PhotoJPEG makes a JPEG with the EXIF in o: a real, decodable picture for upload and verification
@@ -157,19 +162,35 @@ type PhotoOptions struct {
 func PhotoJPEG(t testing.TB, o PhotoOptions) []byte {
 	t.Helper()
 	if o.Width == 0 {
-		o.Width, o.Height = 800, 600
+		o.Width, o.Height = 1024, 768
 	}
-	img := image.NewRGBA(image.Rect(0, 0, o.Width, o.Height))
-	s := uint32(o.Seed)*2654435761 + 1
-	for y := 0; y < o.Height; y++ {
-		for x := 0; x < o.Width; x++ {
-			s = s*1664525 + 1013904223
-			n := uint8(s >> 28)
-			img.SetRGBA(x, y, color.RGBA{uint8((x+o.Seed*37)*255/o.Width) ^ n, uint8((y+o.Seed*11)*255/o.Height) + n, uint8((x*y + o.Seed) % 256), 255})
+	img := Scene(o.Seed, o.Width, o.Height)
+	if o.Reshoot {
+		img = reshoot(img)
+	}
+	return EncodeJPEG(t, img, 85, o)
+}
+
+// reshoot zooms into img by 13 % off its left and 6 % off top and bottom, at 90 % of its
+// brightness.
+func reshoot(img *image.RGBA) *image.RGBA {
+	b := img.Bounds()
+	src := image.Rect(b.Dx()*13/100, b.Dy()*6/100, b.Dx(), b.Dy()*94/100)
+	out := image.NewRGBA(b)
+	draw.CatmullRom.Scale(out, b, img, src, draw.Src, nil)
+	for i := 0; i < len(out.Pix); i += 4 {
+		for k := range 3 {
+			out.Pix[i+k] = uint8(int(out.Pix[i+k]) * 9 / 10)
 		}
 	}
+	return out
+}
+
+// EncodeJPEG encodes img at quality with the EXIF of o (its Seed and size are not used).
+func EncodeJPEG(t testing.TB, img image.Image, quality int, o PhotoOptions) []byte {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: quality}); err != nil {
 		t.Fatal(err)
 	}
 	var ifd0, exif []TIFFEntry
@@ -204,3 +225,40 @@ func PhotoJPEG(t testing.TB, o PhotoOptions) []byte {
 	}
 	return WithEXIF(t, buf.Bytes(), ifd0, exif, nil)
 }
+
+// Scene draws a picture that differs in its large shapes from seed to seed (so perceptual
+// hashes tell two seeds apart, as they tell two real photos apart): a gradient in a
+// seed-dependent direction, a dozen filled rectangles of seed-dependent places and colours, and
+// fine noise (so it is as sharp as a real photo).
+func Scene(seed, w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	s := uint32(seed)*2654435761 + 1
+	next := func() uint32 { s = s*1664525 + 1013904223; return s >> 8 }
+	dx, dy := int(next()%5)-2, int(next()%5)-2
+	base := [3]int{60 + int(next()%140), 60 + int(next()%140), 60 + int(next()%140)} // well exposed
+	for y := range h {
+		for x := range w {
+			g := (dx*x*60/w + dy*y*60/h) / 2
+			img.SetRGBA(x, y, color.RGBA{clamp8(base[0] + g), clamp8(base[1] + g), clamp8(base[2] + g), 255})
+		}
+	}
+	for range 12 {
+		x0, y0 := int(next()%uint32(w)), int(next()%uint32(h))
+		x1, y1 := min(w, x0+w/10+int(next()%uint32(w/3))), min(h, y0+h/10+int(next()%uint32(h/3)))
+		c := color.RGBA{uint8(30 + next()%196), uint8(30 + next()%196), uint8(30 + next()%196), 255}
+		for y := y0; y < y1; y++ {
+			for x := x0; x < x1; x++ {
+				img.SetRGBA(x, y, c)
+			}
+		}
+	}
+	for i := 0; i < len(img.Pix); i += 4 {
+		n := int(next()%24) - 12
+		for k := range 3 {
+			img.Pix[i+k] = clamp8(int(img.Pix[i+k]) + n)
+		}
+	}
+	return img
+}
+
+func clamp8(v int) uint8 { return uint8(max(0, min(255, v))) }

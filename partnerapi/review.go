@@ -1,6 +1,7 @@
 package partnerapi
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -33,17 +34,18 @@ type claimedJSON struct {
 
 // reviewPhotoJSON is a photo with everything known about it.
 type reviewPhotoJSON struct {
-	PhotoURL              string      `json:"photoUrl"`
-	Role                  string      `json:"role" enum:"license,odometer,angle,home,document"`
-	Type                  string      `json:"type" doc:"The angle, home photo type or document source."`
-	MarkedInvalidByReview bool        `json:"markedInvalidByReview"`
-	DamageDetected        bool        `json:"damageDetected"`
-	ContentType           string      `json:"contentType"`
-	Width                 int         `json:"width"`
-	Height                int         `json:"height"`
-	UploadedAt            string      `json:"uploadedAt"`
-	Claimed               claimedJSON `json:"claimed" doc:"What the app reported."`
-	EXIF                  exifJSON    `json:"exif" doc:"What the file itself says."`
+	PhotoURL              string        `json:"photoUrl"`
+	Role                  string        `json:"role" enum:"license,odometer,angle,home,document"`
+	Type                  string        `json:"type" doc:"The angle, home photo type or document source."`
+	MarkedInvalidByReview bool          `json:"markedInvalidByReview"`
+	DamageDetected        bool          `json:"damageDetected"`
+	ContentType           string        `json:"contentType"`
+	Width                 int           `json:"width"`
+	Height                int           `json:"height"`
+	UploadedAt            string        `json:"uploadedAt"`
+	Claimed               claimedJSON   `json:"claimed" doc:"What the app reported."`
+	EXIF                  exifJSON      `json:"exif" doc:"What the file itself says."`
+	Analysis              *analysisJSON `json:"analysis" doc:"What the pixels say; null for documents."`
 }
 
 // signalJSON is one verification finding.
@@ -55,6 +57,28 @@ type signalJSON struct {
 	Fraud    bool   `json:"fraud"`
 	Reason   string `json:"reason" doc:"Plain-language explanation for reviewers."`
 	Note     string `json:"note" doc:"What the user is asked to do, when this signal decides."`
+	PhotoURL string `json:"photoUrl,omitempty" doc:"The photo the signal is about, if any."`
+	Damage   bool   `json:"damage" doc:"The signal marked that photo damageDetected."`
+}
+
+// analysisJSON is what the photo's pixels say (see docs/verification.md for the scales).
+type analysisJSON struct {
+	PHash      string  `json:"phash" doc:"64-bit perceptual hash, hex."`
+	DHash      string  `json:"dhash" doc:"64-bit difference hash, hex."`
+	ShortSide  int     `json:"shortSide"`
+	Brightness float64 `json:"brightness" doc:"Mean luma, 0-255."`
+	Dark       float64 `json:"dark" doc:"Fraction of near-black pixels."`
+	Clipped    float64 `json:"clipped" doc:"Fraction of blown-out pixels."`
+	Sharpness  float64 `json:"sharpness"`
+	Moire      float64 `json:"moire" doc:"Strength of screen-like patterns, 0-1."`
+}
+
+func toAnalysisJSON(a *milepost.PhotoAnalysis) *analysisJSON {
+	if a == nil {
+		return nil
+	}
+	return &analysisJSON{PHash: fmt.Sprintf("%016x", a.PHash), DHash: fmt.Sprintf("%016x", a.DHash), ShortSide: a.ShortSide,
+		Brightness: a.Brightness, Dark: a.Dark, Clipped: a.Clipped, Sharpness: a.Sharpness, Moire: a.Moire}
 }
 
 // transitionJSON is one move in a check-in's history.
@@ -113,11 +137,15 @@ func (s *Server) toReviewJSON(rv *milepost.CheckinReview) checkinReviewJSON {
 			Width: u.Media.Width, Height: u.Media.Height, UploadedAt: formatTime(u.CreatedAt),
 			Claimed: claimedJSON{TakenOn: ph.TakenOn, Latitude: u.Latitude, Longitude: u.Longitude, DeviceIdentifier: u.Device.Identifier,
 				DeviceManufacturer: u.Device.Manufacturer, DeviceModel: u.Device.Model, DeviceOS: u.Device.OS},
-			EXIF: ph.EXIF})
+			EXIF: ph.EXIF, Analysis: toAnalysisJSON(u.Media.Analysis)})
+	}
+	urls := map[string]string{}
+	for i, p := range c.Photos {
+		urls[p.UploadID] = out.Photos[i].PhotoURL
 	}
 	for _, sg := range rv.Signals {
 		out.Signals = append(out.Signals, signalJSON{Analyzer: sg.Analyzer, Name: sg.Name, Value: sg.Value, Verdict: string(sg.Verdict),
-			Fraud: sg.Fraud, Reason: sg.Reason, Note: sg.Note})
+			Fraud: sg.Fraud, Reason: sg.Reason, Note: sg.Note, PhotoURL: urls[sg.UploadID], Damage: sg.Damage})
 	}
 	for _, t := range rv.Transitions {
 		out.History = append(out.History, transitionJSON{From: string(t.From), To: string(t.To), By: string(t.By), Actor: t.ActorID,

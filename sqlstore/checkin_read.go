@@ -27,7 +27,7 @@ var (
 const checkinCols = `c.id, c.partner_id, c.user_id, c.vehicle_id, c.type, c.status, c.fraud, c.admin_note, c.user_note,
 	c.license, c.state, c.mileage, c.document_type, c.address_type, c.has_address, c.address_line1, c.address_line2,
 	c.address_city, c.address_state, c.address_country, c.address_zip, c.address_latitude, c.address_longitude,
-	c.latitude, c.longitude, c.insights, c.run, c.submitted_at, c.created_at, c.updated_at`
+	c.latitude, c.longitude, c.insights, c.run, c.submitted_at, c.created_at, c.updated_at, c.odometer_offset`
 
 // insightsJSON is how AddressInsights is kept in the insights column.
 type insightsJSON struct {
@@ -46,7 +46,7 @@ func scanCheckin(row interface{ Scan(...any) error }) (*milepost.Checkin, error)
 	var submitted, created, updated int64
 	err := row.Scan(&c.ID, &c.PartnerID, &c.UserID, &vehicleID, &typ, &status, &c.Fraud, &c.AdminNote, &c.UserNote,
 		&c.License, &c.State, &c.Mileage, &c.DocumentType, &c.AddressType, &hasAddress, &a.Line1, &a.Line2,
-		&a.City, &a.State, &a.Country, &a.Zip, &addrLat, &addrLon, &lat, &lon, &insights, &c.Run, &submitted, &created, &updated)
+		&a.City, &a.State, &a.Country, &a.Zip, &addrLat, &addrLon, &lat, &lon, &insights, &c.Run, &submitted, &created, &updated, &c.OdometerOffset)
 	if err != nil {
 		return nil, err
 	}

@@ -110,7 +110,9 @@ func (s *Checkins) DecideCheckin(ctx context.Context, actor milepost.Actor, id s
 		if !sameHold && !milepost.CanTransitionBy(from, d.Status, milepost.ByReviewer) {
 			return nil, milepost.Errorf(milepost.CodeConflict, milepost.ReasonCheckinFinal, "A reviewer cannot move a check-in from %s to %s.", from, d.Status)
 		}
-		fraud := c.Fraud
+		// A reviewer who confirms has judged the check-in genuine: the engine's fraud suspicion
+		// is cleared unless the reviewer says otherwise.
+		fraud := c.Fraud && d.Status != milepost.StatusConfirmed
 		if d.Fraud != nil {
 			fraud = *d.Fraud
 		}

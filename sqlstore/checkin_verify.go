@@ -28,11 +28,17 @@ func (s *Checkins) LoadVerification(ctx context.Context, checkinID string, run i
 		if err := loadPhotos(ctx, tx, []*milepost.Checkin{c}); err != nil {
 			return nil, err
 		}
+		if err := loadDocumentTexts(ctx, tx, c); err != nil {
+			return nil, err
+		}
 		in := &milepost.VerificationInput{Checkin: c, SubmittedAt: c.SubmittedAt}
+		system := milepost.Actor{PartnerID: c.PartnerID, Scope: milepost.ScopeAdmin}
+		if in.User, err = findUser(ctx, tx, system, c.UserID); err != nil {
+			return nil, err
+		}
 		if c.VehicleID == "" {
 			return in, nil
 		}
-		system := milepost.Actor{PartnerID: c.PartnerID, Scope: milepost.ScopeAdmin}
 		if in.Vehicle, err = findVehicle(ctx, tx, system, c.VehicleID); err != nil {
 			return nil, err
 		}
@@ -44,10 +50,27 @@ func (s *Checkins) LoadVerification(ctx context.Context, checkinID string, run i
 		case err != nil:
 			return nil, fmt.Errorf("previous confirmed check-in: %w", err)
 		default:
+			if err := loadPhotos(ctx, tx, []*milepost.Checkin{prev}); err != nil {
+				return nil, err
+			}
 			in.PreviousConfirmed = prev
 		}
 		return in, nil
 	})
+}
+
+// loadDocumentTexts fills the text layer of the check-in's documents (kept out of the upload
+// columns every read loads).
+func loadDocumentTexts(ctx context.Context, tx *Tx, c *milepost.Checkin) error {
+	for _, p := range c.Photos {
+		if p.Upload == nil || p.Upload.Kind != milepost.UploadFile {
+			continue
+		}
+		if err := tx.queryRow(ctx, "SELECT text_layer FROM uploads WHERE id = ?", p.UploadID).Scan(&p.Upload.Media.Text); err != nil {
+			return fmt.Errorf("document text: %w", err)
+		}
+	}
+	return nil
 }
 
 // ApplyVerification records a decision for a Pending check-in run; see
@@ -67,6 +90,20 @@ func (s *Checkins) ApplyVerification(ctx context.Context, checkinID string, run 
 			applied = true
 			if err := insertSignals(ctx, tx, checkinID, run, d.Signals); err != nil {
 				return false, err
+			}
+			if d.Insights != nil {
+				text, err := insightsText(d.Insights)
+				if err != nil {
+					return false, err
+				}
+				if _, err := tx.exec(ctx, "UPDATE checkins SET insights = ? WHERE id = ?", text, checkinID); err != nil {
+					return false, fmt.Errorf("record insights: %w", err)
+				}
+			}
+			for _, up := range d.Damaged {
+				if _, err := tx.exec(ctx, "UPDATE checkin_photos SET damage_detected = ? WHERE checkin_id = ? AND upload_id = ?", true, checkinID, up); err != nil {
+					return false, fmt.Errorf("mark damage: %w", err)
+				}
 			}
 			reason := d.AdminNote
 			if reason == "" {
@@ -95,9 +132,9 @@ func insertSignals(ctx context.Context, tx *Tx, checkinID string, run int, signa
 		return fmt.Errorf("clear signals: %w", err)
 	}
 	for i, sg := range signals {
-		_, err := tx.exec(ctx, `INSERT INTO checkin_signals (checkin_id, run, position, analyzer, name, value, verdict, fraud, reason, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, checkinID, run, i, sg.Analyzer, sg.Name, sg.Value, string(sg.Verdict), sg.Fraud,
-			sg.Reason, sg.Note, tx.now.UnixMilli())
+		_, err := tx.exec(ctx, `INSERT INTO checkin_signals (checkin_id, run, position, analyzer, name, value, verdict, fraud, reason, note,
+			upload_id, damage, created_at) VALUES (`+placeholders(13)+`)`, checkinID, run, i, sg.Analyzer, sg.Name, sg.Value, string(sg.Verdict), sg.Fraud,
+			sg.Reason, sg.Note, sg.UploadID, sg.Damage, tx.now.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("insert signal: %w", err)
 		}
@@ -107,7 +144,7 @@ func insertSignals(ctx context.Context, tx *Tx, checkinID string, run int, signa
 
 // latestSignals returns the signals of a check-in's latest verified run.
 func latestSignals(ctx context.Context, tx *Tx, checkinID string) ([]milepost.Signal, error) {
-	rows, err := tx.query(ctx, `SELECT analyzer, name, value, verdict, fraud, reason, note FROM checkin_signals
+	rows, err := tx.query(ctx, `SELECT analyzer, name, value, verdict, fraud, reason, note, upload_id, damage FROM checkin_signals
 		WHERE checkin_id = ? AND run = (SELECT MAX(run) FROM checkin_signals WHERE checkin_id = ?) ORDER BY position`, checkinID, checkinID)
 	if err != nil {
 		return nil, fmt.Errorf("load signals: %w", err)
@@ -117,7 +154,7 @@ func latestSignals(ctx context.Context, tx *Tx, checkinID string) ([]milepost.Si
 	for rows.Next() {
 		var sg milepost.Signal
 		var verdict string
-		if err := rows.Scan(&sg.Analyzer, &sg.Name, &sg.Value, &verdict, &sg.Fraud, &sg.Reason, &sg.Note); err != nil {
+		if err := rows.Scan(&sg.Analyzer, &sg.Name, &sg.Value, &verdict, &sg.Fraud, &sg.Reason, &sg.Note, &sg.UploadID, &sg.Damage); err != nil {
 			return nil, err
 		}
 		sg.Verdict = milepost.Verdict(verdict)

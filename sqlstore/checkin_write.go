@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/milepost/milepost"
@@ -76,26 +77,34 @@ func resolveEvidence(ctx context.Context, tx *Tx, partnerID, userID, field strin
 
 // checkMileageOrder enforces the monotonic odometer: a mileage check-in may not be lower than a
 // non-Declined check-in of the vehicle made before it, nor (when an older check-in is changed)
-// higher than one made after it. The caller holds the vehicle lock.
+// higher than one made after it — comparing the distances really covered, so that a reading
+// after an odometer rollover (milepost.Rollover) is accepted and carries the wrap in its
+// OdometerOffset. The caller holds the vehicle lock.
 func checkMileageOrder(ctx context.Context, tx *Tx, c *milepost.Checkin) error {
-	var earlier, later sql.NullInt64
-	err := tx.queryRow(ctx, `SELECT MAX(mileage) FROM checkins WHERE vehicle_id = ? AND type = 'mileage' AND status <> 'Declined'
-		AND id <> ? AND created_at <= ?`, c.VehicleID, c.ID, c.CreatedAt.UnixMilli()).Scan(&earlier)
-	if err != nil {
+	var prevMiles, prevOffset sql.NullInt64
+	err := tx.queryRow(ctx, `SELECT mileage, odometer_offset FROM checkins WHERE vehicle_id = ? AND type = 'mileage' AND status <> 'Declined'
+		AND id <> ? AND created_at <= ? ORDER BY mileage + odometer_offset DESC LIMIT 1`, c.VehicleID, c.ID, c.CreatedAt.UnixMilli()).Scan(&prevMiles, &prevOffset)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("check mileage order: %w", err)
 	}
-	if earlier.Valid && c.Mileage < earlier.Int64 {
-		return milepost.Errorf(milepost.CodeConflict, milepost.ReasonMileageLowerThanPrevious,
-			"mileage %d is lower than %d, reported by an earlier check-in of this vehicle; the mileage must equal or exceed it.", c.Mileage, earlier.Int64)
+	c.OdometerOffset = prevOffset.Int64
+	if prevMiles.Valid && c.Mileage < prevMiles.Int64 {
+		wrap, ok := milepost.Rollover(prevMiles.Int64, c.Mileage)
+		if !ok {
+			return milepost.Errorf(milepost.CodeConflict, milepost.ReasonMileageLowerThanPrevious,
+				"mileage %d is lower than %d, reported by an earlier check-in of this vehicle; the mileage must equal or exceed it.", c.Mileage, prevMiles.Int64)
+		}
+		c.OdometerOffset += wrap
 	}
-	err = tx.queryRow(ctx, `SELECT MIN(mileage) FROM checkins WHERE vehicle_id = ? AND type = 'mileage' AND status <> 'Declined'
+	var later sql.NullInt64
+	err = tx.queryRow(ctx, `SELECT MIN(mileage + odometer_offset) FROM checkins WHERE vehicle_id = ? AND type = 'mileage' AND status <> 'Declined'
 		AND id <> ? AND created_at > ?`, c.VehicleID, c.ID, c.CreatedAt.UnixMilli()).Scan(&later)
 	if err != nil {
 		return fmt.Errorf("check mileage order: %w", err)
 	}
-	if later.Valid && c.Mileage > later.Int64 {
+	if later.Valid && c.TotalMiles() > later.Int64 {
 		return milepost.Errorf(milepost.CodeConflict, milepost.ReasonMileageLowerThanPrevious,
-			"mileage %d is higher than %d, reported by a later check-in of this vehicle.", c.Mileage, later.Int64)
+			"mileage %d is higher than a later check-in of this vehicle reported.", c.Mileage)
 	}
 	return nil
 }
@@ -128,11 +137,11 @@ func insertCheckin(ctx context.Context, tx *Tx, c *milepost.Checkin) error {
 		c.License, c.State, c.Mileage, c.DocumentType, c.AddressType}
 	args = append(args, addressArgs(c.Address)...)
 	args = append(args, nullFloat(c.Latitude), nullFloat(c.Longitude), insights, c.Run,
-		c.SubmittedAt.UnixMilli(), c.CreatedAt.UnixMilli(), c.UpdatedAt.UnixMilli())
+		c.SubmittedAt.UnixMilli(), c.CreatedAt.UnixMilli(), c.UpdatedAt.UnixMilli(), c.OdometerOffset)
 	_, err = tx.exec(ctx, `INSERT INTO checkins (id, partner_id, user_id, vehicle_id, type, status, fraud, admin_note, user_note,
 		license, state, mileage, document_type, address_type, has_address, address_line1, address_line2, address_city,
 		address_state, address_country, address_zip, address_latitude, address_longitude, latitude, longitude, insights, run,
-		submitted_at, created_at, updated_at) VALUES (`+placeholders(30)+`)`, args...)
+		submitted_at, created_at, updated_at, odometer_offset) VALUES (`+placeholders(31)+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("insert check-in: %w", err)
 	}
@@ -154,7 +163,7 @@ func insertPhotos(ctx context.Context, tx *Tx, c *milepost.Checkin) error {
 			return fmt.Errorf("insert check-in photo: %w", err)
 		}
 	}
-	return nil
+	return recordPhotoUses(ctx, tx, c)
 }
 
 func insertTransition(ctx context.Context, tx *Tx, checkinID string, t milepost.Transition) error {
@@ -234,11 +243,11 @@ func (s *Checkins) resubmit(ctx context.Context, tx *Tx, actor milepost.Actor, c
 	c.Status, c.AdminNote, c.SubmittedAt, c.UpdatedAt = milepost.StatusPending, "", tx.now, tx.now
 	args := []any{c.Run, c.UserNote, c.License, c.State, c.Mileage, c.DocumentType, c.AddressType}
 	args = append(args, addressArgs(c.Address)...)
-	args = append(args, nullFloat(c.Latitude), nullFloat(c.Longitude), insights, c.SubmittedAt.UnixMilli(), c.UpdatedAt.UnixMilli(), c.ID)
+	args = append(args, nullFloat(c.Latitude), nullFloat(c.Longitude), insights, c.SubmittedAt.UnixMilli(), c.UpdatedAt.UnixMilli(), c.OdometerOffset, c.ID)
 	res, err := tx.exec(ctx, `UPDATE checkins SET status = 'Pending', admin_note = '', run = ?, user_note = ?, license = ?, state = ?,
 		mileage = ?, document_type = ?, address_type = ?, has_address = ?, address_line1 = ?, address_line2 = ?, address_city = ?,
 		address_state = ?, address_country = ?, address_zip = ?, address_latitude = ?, address_longitude = ?, latitude = ?,
-		longitude = ?, insights = ?, submitted_at = ?, updated_at = ? WHERE id = ? AND status = 'OnHold'`, args...)
+		longitude = ?, insights = ?, submitted_at = ?, updated_at = ?, odometer_offset = ? WHERE id = ? AND status = 'OnHold'`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("resubmit check-in: %w", err)
 	}

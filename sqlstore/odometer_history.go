@@ -90,7 +90,9 @@ func history(ctx context.Context, tx *Tx, partnerID, vin string) (*milepost.Odom
 	var at, miles int64
 	var km float64
 	cond, args := partner("v.partner_id")
-	err := eachRow(tx.query(ctx, `SELECT c.id, c.created_at, c.mileage FROM checkins c JOIN vehicles v ON v.id = c.vehicle_id
+	// A check-in's reading counts the rollovers before it, so a rolled-over odometer is not taken
+	// for a rollback.
+	err := eachRow(tx.query(ctx, `SELECT c.id, c.created_at, c.mileage + c.odometer_offset FROM checkins c JOIN vehicles v ON v.id = c.vehicle_id
 		WHERE v.vin = ?`+cond+` AND c.type = 'mileage' AND c.status = 'Confirmed'`, args...))(func(rows *sql.Rows) error {
 		if err := rows.Scan(&id, &at, &miles); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -38,7 +39,7 @@ func (s *Uploads) MaxBytes() int64 { return s.maxBytes }
 
 const uploadCols = `id, partner_id, user_id, kind, name, sha256, size, content_type, width, height,
 	device_identifier, device_manufacturer, device_model, device_os, taken_on, latitude, longitude,
-	exif_taken_at, exif_time_has_zone, exif_latitude, exif_longitude, exif_make, exif_model, exif_software, exif_orientation, created_at`
+	exif_taken_at, exif_time_has_zone, exif_latitude, exif_longitude, exif_make, exif_model, exif_software, exif_orientation, analysis, created_at`
 
 func scanUpload(row interface{ Scan(...any) error }) (*milepost.Upload, error) {
 	var u milepost.Upload
@@ -46,12 +47,19 @@ func scanUpload(row interface{ Scan(...any) error }) (*milepost.Upload, error) {
 	var takenOn, exifTaken sql.NullInt64
 	var lat, lon, exifLat, exifLon sql.NullFloat64
 	var created int64
+	var analysis string
 	m, e, d := &u.Media, &u.Media.EXIF, &u.Device
 	err := row.Scan(&u.ID, &u.PartnerID, &u.UserID, &kind, &u.Name, &u.SHA256, &u.Size, &m.ContentType, &m.Width, &m.Height,
 		&d.Identifier, &d.Manufacturer, &d.Model, &d.OS, &takenOn, &lat, &lon,
-		&exifTaken, &e.TakenAtHasZone, &exifLat, &exifLon, &e.Make, &e.Model, &e.Software, &e.Orientation, &created)
+		&exifTaken, &e.TakenAtHasZone, &exifLat, &exifLon, &e.Make, &e.Model, &e.Software, &e.Orientation, &analysis, &created)
 	if err != nil {
 		return nil, err
+	}
+	if analysis != "" {
+		m.Analysis = new(milepost.PhotoAnalysis)
+		if err := json.Unmarshal([]byte(analysis), m.Analysis); err != nil {
+			return nil, fmt.Errorf("upload %s: analysis: %w", u.ID, err)
+		}
 	}
 	u.Kind = milepost.UploadKind(kind)
 	u.TakenOn, u.Latitude, u.Longitude = timePtr(takenOn), floatPtr(lat), floatPtr(lon)
@@ -109,11 +117,24 @@ func (s *Uploads) Upload(ctx context.Context, actor milepost.Actor, kind milepos
 
 func insertUpload(ctx context.Context, tx *Tx, u *milepost.Upload) error {
 	m, e, d := u.Media, u.Media.EXIF, u.Device
-	_, err := tx.exec(ctx, "INSERT INTO uploads ("+uploadCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	analysis := ""
+	if m.Analysis != nil {
+		b, err := json.Marshal(m.Analysis)
+		if err != nil {
+			return fmt.Errorf("encode analysis: %w", err)
+		}
+		analysis = string(b)
+	}
+	text := m.Text
+	if len(text) > milepost.MaxDocumentText {
+		text = strings.ToValidUTF8(text[:milepost.MaxDocumentText], "")
+	}
+	// The text layer is not in uploadCols: only verification reads it (documentTexts).
+	_, err := tx.exec(ctx, "INSERT INTO uploads ("+uploadCols+", text_layer) VALUES ("+placeholders(28)+")",
 		u.ID, u.PartnerID, u.UserID, string(u.Kind), u.Name, u.SHA256, u.Size, m.ContentType, m.Width, m.Height,
 		d.Identifier, d.Manufacturer, d.Model, d.OS, nullMS(u.TakenOn), nullFloat(u.Latitude), nullFloat(u.Longitude),
 		nullMS(e.TakenAt), e.TakenAtHasZone, nullFloat(e.Latitude), nullFloat(e.Longitude), e.Make, e.Model, e.Software, e.Orientation,
-		u.CreatedAt.UnixMilli())
+		analysis, u.CreatedAt.UnixMilli(), text)
 	if err != nil {
 		return fmt.Errorf("insert upload: %w", err)
 	}

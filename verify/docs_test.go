@@ -39,7 +39,7 @@ func TestDocsDefaultPolicy(t *testing.T) {
 		t.Fatalf("docs show the default policy as\n%s\nbut DefaultPolicy is\n%s", block, want)
 	}
 	p, err := ParsePolicy([]byte(block))
-	if err != nil || p != DefaultPolicy() {
+	if err != nil || !reflect.DeepEqual(p, DefaultPolicy()) {
 		t.Fatalf("the docs' JSON loads as %+v, %v", p, err)
 	}
 	typ := reflect.TypeFor[Policy]()
@@ -57,7 +57,14 @@ func TestDocsListEverySignal(t *testing.T) {
 	rows := map[string][]string{
 		analyzerEvidence: {signalEvidencePresent, signalPlateMismatch},
 		analyzerRecency:  {signalCaptureTime, signalPhotoAge},
-		analyzerVelocity: {signalMilesPerDay, signalMileageDecrease},
+		analyzerVelocity: {signalMilesPerDay, signalMileageDecrease, signalOdometerRollover},
+		analyzerTamper:   {signalEditingSoftware, signalClaimedMismatch, signalDeviceMismatch, signalPhotoSpread},
+		analyzerQuality:  {signalPhotoQuality, signalPhotoSize, signalPhotoExposure, signalPhotoBlur, signalScreenPhoto},
+		analyzerDevice:   {signalSharedDevice},
+		analyzerReplay:   {signalReplayedPhoto},
+		analyzerDocument: {signalDocumentText, signalDocumentName, signalDocumentAddress, signalDocumentAge, signalHomeLocation},
+		analyzerOCR:      {signalOdometerReading, signalPlateReading},
+		analyzerDamage:   {signalDamageChange, signalDamageModel},
 	}
 	for analyzer, names := range rows {
 		for _, name := range names {

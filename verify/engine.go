@@ -11,11 +11,16 @@ import (
 // Analyzer examines one check-in run and reports what it found as signals. Analyze must not
 // modify in; it should return at least one signal whenever it applies to the check-in's type (a
 // pass signal when it found nothing), so reviewers can see what was checked.
+//
+// An error means the analyzer could not do its work (the database, the photos' bytes or a
+// remote service it needs failed): the engine then fails the run, which the job retries and in
+// the end leaves for a reviewer. An analyzer that cannot run at all on this server (a missing
+// OCR engine) must not fail: it reports a signal saying so.
 type Analyzer interface {
 	// Name is the analyzer's name, used as Signal.Analyzer ("evidence", "recency", …).
 	Name() string
 	// Analyze returns the analyzer's signals in a deterministic order.
-	Analyze(ctx context.Context, in *milepost.VerificationInput) []milepost.Signal
+	Analyze(ctx context.Context, in *milepost.VerificationInput) ([]milepost.Signal, error)
 }
 
 // Engine runs the analyzers on a check-in and turns their signals into a decision. It is safe
@@ -26,11 +31,11 @@ type Engine struct {
 
 var _ milepost.Verifier = (*Engine)(nil)
 
-// New returns an engine running the built-in analyzers (evidence, recency, velocity) with the
+// New returns an engine running the built-in analyzers (evidence, recency, velocity, tamper, quality) with the
 // thresholds of p, followed by the extra analyzers in the given order. New does not validate p:
 // callers check it once with Policy.Validate (LoadPolicy does).
 func New(p Policy, extra ...Analyzer) *Engine {
-	as := []Analyzer{evidenceAnalyzer{}, recencyAnalyzer{p: p}, velocityAnalyzer{p: p}}
+	as := []Analyzer{evidenceAnalyzer{}, recencyAnalyzer{p: p}, velocityAnalyzer{p: p}, tamperAnalyzer{p: p}, qualityAnalyzer{p: p}}
 	return &Engine{analyzers: append(as, extra...)}
 }
 
@@ -80,5 +85,9 @@ func analyze(ctx context.Context, a Analyzer, in *milepost.VerificationInput) (s
 			err = fmt.Errorf("analyzer %s panicked: %v", a.Name(), r)
 		}
 	}()
-	return a.Analyze(ctx, in), nil
+	s, err = a.Analyze(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("analyzer %s: %w", a.Name(), err)
+	}
+	return s, nil
 }

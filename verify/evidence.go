@@ -59,7 +59,12 @@ func requirements(t milepost.CheckinType) []requirement {
 	return nil
 }
 
-func (evidenceAnalyzer) Analyze(_ context.Context, in *milepost.VerificationInput) []milepost.Signal {
+// Analyze never fails: it reads only the input.
+func (a evidenceAnalyzer) Analyze(_ context.Context, in *milepost.VerificationInput) ([]milepost.Signal, error) {
+	return a.signals(in), nil
+}
+
+func (evidenceAnalyzer) signals(in *milepost.VerificationInput) []milepost.Signal {
 	c := in.Checkin
 	var missing, found []string
 	var out []milepost.Signal

@@ -61,7 +61,7 @@ func invalid(ph milepost.CheckinPhoto) milepost.CheckinPhoto {
 // submitted, reading 12,000 miles, with no previous confirmed check-in.
 func mileage(photos ...milepost.CheckinPhoto) *milepost.VerificationInput {
 	return &milepost.VerificationInput{
-		Checkin: &milepost.Checkin{ID: "c1", Type: milepost.CheckinMileage, Status: milepost.StatusPending,
+		Checkin: &milepost.Checkin{ID: "c1", Type: milepost.CheckinMileage, Status: milepost.StatusPending, VehicleID: "v1",
 			License: "ABC123", State: "CA", Mileage: 12000, Photos: photos, Run: 1, CreatedAt: submitted},
 		Vehicle:     &milepost.Vehicle{ID: "v1", License: "ABC123", State: "CA"},
 		SubmittedAt: submitted,

@@ -60,7 +60,12 @@ func photoCaptureTime(u *milepost.Upload) (captureTime, bool) {
 	return captureTime{}, false
 }
 
-func (a recencyAnalyzer) Analyze(_ context.Context, in *milepost.VerificationInput) []milepost.Signal {
+// Analyze never fails: it reads only the input.
+func (a recencyAnalyzer) Analyze(_ context.Context, in *milepost.VerificationInput) ([]milepost.Signal, error) {
+	return a.signals(in), nil
+}
+
+func (a recencyAnalyzer) signals(in *milepost.VerificationInput) []milepost.Signal {
 	maxAge := time.Duration(a.p.MaxPhotoAge)
 	var out []milepost.Signal
 	for i, ph := range in.Checkin.Photos {

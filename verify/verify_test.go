@@ -67,7 +67,7 @@ func TestVerify(t *testing.T) {
 		},
 		{
 			name:   "EXIF without zone 80h old is inside 72h+14h",
-			in:     mileage(photo(milepost.RoleLicense, "", exifNoZone(ago(80*time.Hour))), photo(milepost.RoleOdometer, "", exif(ago(time.Hour)))),
+			in:     mileage(photo(milepost.RoleLicense, "", exifNoZone(ago(80*time.Hour))), photo(milepost.RoleOdometer, "", exifNoZone(ago(79*time.Hour)))),
 			status: milepost.StatusConfirmed,
 			want:   []want{{"recency", "photo_age", milepost.VerdictPass, "2026-05-29T04:00:00 exif-nozone"}},
 		},
@@ -330,9 +330,9 @@ func TestVerifyEveryAnalyzerReports(t *testing.T) {
 		in        *milepost.VerificationInput
 		analyzers []string
 	}{
-		{freshMileage(), []string{"evidence", "recency", "velocity"}},
-		{condition(milepost.RequiredAngles...), []string{"evidence", "recency"}},
-		{address(photo(milepost.RoleDocument, "DOCUMENT", pdf()), photo(milepost.RoleHome, "FrontView", exif(ago(time.Hour)))), []string{"evidence", "recency"}},
+		{freshMileage(), []string{"evidence", "recency", "velocity", "tamper", "quality"}},
+		{condition(milepost.RequiredAngles...), []string{"evidence", "recency", "tamper", "quality"}},
+		{address(photo(milepost.RoleDocument, "DOCUMENT", pdf()), photo(milepost.RoleHome, "FrontView", exif(ago(time.Hour)))), []string{"evidence", "recency", "tamper", "quality"}},
 	} {
 		d := mustVerify(t, e, tc.in)
 		var got []string
@@ -391,8 +391,8 @@ type funcAnalyzer struct {
 }
 
 func (f funcAnalyzer) Name() string { return f.name }
-func (f funcAnalyzer) Analyze(_ context.Context, in *milepost.VerificationInput) []milepost.Signal {
-	return f.fn(in)
+func (f funcAnalyzer) Analyze(_ context.Context, in *milepost.VerificationInput) ([]milepost.Signal, error) {
+	return f.fn(in), nil
 }
 
 func TestVerifyExtraAnalyzer(t *testing.T) {

@@ -10,17 +10,22 @@ import (
 	"net/http"
 	"path/filepath"
 
+	"runtime"
 	"time"
 
 	"github.com/milepost/milepost"
 	"github.com/milepost/milepost/blob"
+	"github.com/milepost/milepost/damage"
 	"github.com/milepost/milepost/httpx"
 	"github.com/milepost/milepost/jobs"
+	"github.com/milepost/milepost/ocrread"
 	"github.com/milepost/milepost/odometerapi"
 	"github.com/milepost/milepost/openapi"
 	"github.com/milepost/milepost/partnerapi"
 	"github.com/milepost/milepost/payout"
 	"github.com/milepost/milepost/photo"
+	"github.com/milepost/milepost/photosrc"
+	"github.com/milepost/milepost/replay"
 	"github.com/milepost/milepost/sqlstore"
 	"github.com/milepost/milepost/tripapi"
 	"github.com/milepost/milepost/verify"
@@ -121,7 +126,7 @@ func (a *App) Open(ctx context.Context) error {
 		a.PayoutProvider = &payout.Builtin{BaseURL: a.url, Signer: signer}
 	}
 	a.rewards = db.Rewards(a.PayoutProvider)
-	if err := a.openWorkers(); err != nil {
+	if err := a.openWorkers(blobs); err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
@@ -170,7 +175,7 @@ func (a *App) Open(ctx context.Context) error {
 
 // openWorkers prepares the verification workers when the role runs them. Jobs enqueued by this
 // process wake them at once; jobs from other nodes are found by polling.
-func (a *App) openWorkers() error {
+func (a *App) openWorkers(blobs milepost.BlobStore) error {
 	if !a.cfg.runWorkers() {
 		return nil
 	}
@@ -181,10 +186,37 @@ func (a *App) openWorkers() error {
 			return fmt.Errorf("verification policy: %w", err)
 		}
 	}
+	engine, err := ocrread.Engine(a.cfg.OCR)
+	if err != nil {
+		return err
+	}
+	pixels := photosrc.New(blobs)
+	var external verify.ExternalDamage
+	if a.cfg.DamageAnalyzerURL != "" {
+		external = &damage.Client{URL: a.cfg.DamageAnalyzerURL, Token: a.cfg.DamageAnalyzerToken}
+	}
+	var photoReader verify.PhotoReader
+	var docReader verify.DocumentReader
+	if engine != nil {
+		r := ocrread.New(pixels, engine, max(1, runtime.GOMAXPROCS(0)/2))
+		photoReader, docReader = r, r
+		if err := engine.Available(); err != nil {
+			a.log.Warn("OCR is not available: odometers, plates and photographed documents are not read", "engine", engine.Name(), "why", err.Error())
+		} else {
+			a.log.Info("OCR ready", "engine", engine.Name())
+		}
+	}
 	a.Workers = jobs.New(jobs.Config{
 		Queue: a.DB.Jobs(),
 		Handlers: map[string]jobs.Handler{
-			milepost.JobVerifyCheckin:   jobs.VerifyHandler{Store: a.DB.Checkins(), Verifier: verify.New(policy)},
+			milepost.JobVerifyCheckin: jobs.VerifyHandler{Store: a.DB.Checkins(), Verifier: verify.New(policy,
+				verify.NewDeviceAnalyzer(policy, a.DB.PhotoUses()),
+				verify.NewReplayAnalyzer(policy, replay.New(a.DB.PhotoUses(), replay.Thresholds{
+					MaxPHashDistance: policy.MaxReplayPHashDistance, MaxDHashDistance: policy.MaxReplayDHashDistance})),
+				verify.NewDocumentAnalyzer(policy, docReader),
+				verify.NewOCRAnalyzer(policy, photoReader),
+				verify.NewDamageAnalyzer(policy, pixels, external),
+			)},
 			milepost.JobDeliverWebhook:  jobs.WebhookHandler{Store: a.DB.Webhooks(), Deliverer: &webhook.Deliverer{AllowPrivate: a.cfg.WebhookAllowPrivate}},
 			milepost.JobReconcilePayout: jobs.PayoutHandler{Payouts: a.rewards},
 		},

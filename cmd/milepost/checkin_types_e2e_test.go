@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/milepost/milepost/milepostest"
 )
@@ -68,16 +69,21 @@ func TestConditionCheckins(t *testing.T) {
 		// The same id is not a mileage check-in.
 		a.expect(a.do("GET", "/api/vehicles/checkin/mileage/"+r["id"].(string), c, nil), 404, "ERROR_MILEAGE_CHECKIN_NOT_FOUND")
 
-		// A stale Back photo → OnHold naming it; the change flow replaces only that angle.
-		stale := without("Back")
-		stale["Back"] = a.upload(c, uid, milepostest.Photo(t, "gps_DSCN0012.jpg"))
+		// A stale Back photo → OnHold naming it; the change flow replaces only that angle. The
+		// other angles are taken again (the first check-in's own photos would be replays).
+		stale := map[string]string{"Back": a.upload(c, uid, milepostest.Photo(t, "gps_DSCN0012.jpg"))}
+		for i, angle := range []string{"Front", "Back", "DriverSide", "PassengerSide", "DriverSideFront"} {
+			if angle != "Back" {
+				stale[angle] = a.reshotPhoto(c, uid, 10+i)
+			}
+		}
 		r = a.expect(a.do("POST", "/api/vehicles/checkin/condition", c, map[string]any{"vehicleId": vid, "photos": angles(stale)}), 200, "").obj(t)
 		path = "/api/vehicles/checkin/condition/" + r["id"].(string)
 		held := a.waitStatus(c, path, "OnHold")
 		if !strings.Contains(held["adminNote"].(string), "Back") {
 			t.Fatalf("note %q does not name the Back photo", held["adminNote"])
 		}
-		newBack := a.freshPhoto(c, uid, 40)
+		newBack := a.reshotPhoto(c, uid, 11)
 		r = a.expect(a.do("PUT", path, c, map[string]any{"userNote": "retook the back", "photos": []map[string]any{{"url": newBack, "type": "Back"}}}), 200, "").obj(t)
 		if len(r["photos"].([]any)) != 5 || r["userNote"] != "retook the back" {
 			t.Fatalf("after the change flow %v", r)
@@ -118,7 +124,7 @@ func TestProofOfAddressCheckins(t *testing.T) {
 		a := startApp(t, s)
 		c := legacy(a.partner())
 		uid := a.user(c, "+15558400001")
-		pdf := []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+		pdf := textPDF("AUSTIN ENERGY", "Bill Date: "+time.Now().AddDate(0, 0, -3).Format("01/02/2006"), "", "ANN LEE", "1 MAIN ST", "AUSTIN, TX 73301")
 		doc := a.expect(a.do("POST", "/api/file/upload", c, map[string]any{"userId": uid, "name": "bill.pdf", "file": base64.StdEncoding.EncodeToString(pdf)}), 200, "").obj(t)["fileUrl"].(string)
 		home := a.freshPhoto(c, uid, 50)
 		body := func() map[string]any {

@@ -205,3 +205,30 @@ func TestConcurrentMileageIsMonotonic(t *testing.T) {
 		t.Log(fmt.Sprintf("%d of %d concurrent check-ins accepted", accepted, len(mileages)))
 	})
 }
+
+// TestOdometerRollover reads a five-digit odometer past 99,999: the lower reading is accepted
+// as a rollover, confirmed on the distance really driven, and not taken for a rollback in the
+// VIN's history; a lower reading that is not a rollover is still refused.
+func TestOdometerRollover(t *testing.T) {
+	milepostest.ForEachStore(t, func(t *testing.T, s milepostest.Store) {
+		a := startApp(t, s)
+		c := legacy(a.partner())
+		uid := a.user(c, "+15558900001")
+		vid := a.vehicle(c, uid, "1HGCM82633A004352", "Honda", 2003, "ABC123")
+		r := a.expect(a.do("POST", "/api/vehicles/checkin/mileage", c, mileageBody(vid, "ABC123", 99_990, a.freshPhoto(c, uid, 1), a.freshPhoto(c, uid, 2))), 200, "").obj(t)
+		a.waitStatus(c, "/api/vehicles/checkin/mileage/"+r["id"].(string), "Confirmed")
+		r = a.expect(a.do("POST", "/api/vehicles/checkin/mileage", c, mileageBody(vid, "ABC123", 5, a.freshPhoto(c, uid, 3), a.freshPhoto(c, uid, 4))), 200, "").obj(t)
+		a.waitStatus(c, "/api/vehicles/checkin/mileage/"+r["id"].(string), "Confirmed")
+		if sig := findSignal(a.signalsOf(c, r["id"].(string)), "odometer_rollover", "pass"); sig == nil || sig["value"] != "100000" ||
+			!strings.Contains(sig["reason"].(string), "15 miles driven") {
+			t.Fatalf("rollover signal %v", sig)
+		}
+		a.expect(a.do("POST", "/api/vehicles/checkin/mileage", c, mileageBody(vid, "ABC123", 3, a.freshPhoto(c, uid, 5), a.freshPhoto(c, uid, 6))), 409, "ERROR_MILEAGE_LOWER_THAN_PREVIOUS")
+		hist := a.expect(a.do("GET", "/api/vehicles/"+vid+"/odometer-history", c, nil), 200, "").obj(t)
+		for _, rd := range hist["readings"].([]any) {
+			if rd.(map[string]any)["rollback"] == true {
+				t.Fatalf("a rollover shown as a rollback: %v", hist)
+			}
+		}
+	})
+}

@@ -32,6 +32,13 @@ type Config struct {
 	JobPollInterval time.Duration
 	// VerifyPolicy is a JSON file of verification thresholds ("" = the defaults).
 	VerifyPolicy string
+	// OCR selects the engine reading odometers, plates and photographed documents: auto, onnx,
+	// tesseract or off.
+	OCR string
+	// DamageAnalyzerURL is a partner's external damage model (docs/damage-analysis.md); ""
+	// means none. DamageAnalyzerToken is sent to it as a bearer token.
+	DamageAnalyzerURL   string
+	DamageAnalyzerToken string
 	// WebhookAllowPrivate lets webhooks reach loopback and private addresses (tests, one-box setups).
 	WebhookAllowPrivate bool
 }
@@ -102,6 +109,9 @@ func serveFlags(fs *flag.FlagSet, c *Config) error {
 	}
 	fs.DurationVar(&c.JobPollInterval, "job-poll", poll, "how often workers poll for jobs")
 	fs.StringVar(&c.VerifyPolicy, "verify-policy", env("MILEPOST_VERIFY_POLICY", ""), "JSON file of verification thresholds (see docs/verification.md)")
+	fs.StringVar(&c.OCR, "ocr", env("MILEPOST_OCR", "auto"), "OCR engine: auto (onnx when installed, else tesseract), onnx, tesseract or off (see docs/ocr.md)")
+	fs.StringVar(&c.DamageAnalyzerURL, "damage-analyzer-url", env("MILEPOST_DAMAGE_ANALYZER_URL", ""), "external damage model condition photos are sent to (see docs/damage-analysis.md)")
+	fs.StringVar(&c.DamageAnalyzerToken, "damage-analyzer-token", env("MILEPOST_DAMAGE_ANALYZER_TOKEN", ""), "bearer token for the damage model")
 	priv, e := strconv.ParseBool(env("MILEPOST_WEBHOOK_ALLOW_PRIVATE", "false"))
 	if e != nil && err == nil {
 		err = fmt.Errorf("MILEPOST_WEBHOOK_ALLOW_PRIVATE: %v", e)
@@ -145,6 +155,14 @@ func (c *Config) ValidateServe() error {
 	case "all", "api", "worker":
 	default:
 		return usageErrorf("--role must be all, api or worker")
+	}
+	if c.DamageAnalyzerURL != "" && !strings.HasPrefix(c.DamageAnalyzerURL, "http://") && !strings.HasPrefix(c.DamageAnalyzerURL, "https://") {
+		return usageErrorf("--damage-analyzer-url must start with http:// or https://")
+	}
+	switch c.OCR {
+	case "auto", "onnx", "tesseract", "off":
+	default:
+		return usageErrorf("--ocr must be auto, onnx, tesseract or off")
 	}
 	if c.Workers < 0 {
 		return usageErrorf("--workers must be 0 or more")

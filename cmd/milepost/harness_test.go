@@ -31,6 +31,7 @@ func testConfig(s milepostest.Store) Config {
 		Addr: "127.0.0.1:0", DataDir: s.DataDir, DatabaseURL: s.URL, MaxUploadBytes: milepost.DefaultMaxUploadBytes,
 		MaxPhotoPixels: 120_000_000, TokenTTL: time.Hour, Migrate: true, LogLevel: "warn", LogFormat: "text",
 		Role: "all", JobPollInterval: 50 * time.Millisecond, WebhookAllowPrivate: true,
+		OCR: "off", // OCR takes seconds per photo; the tests that read photos turn it on
 	}
 }
 
@@ -231,6 +232,14 @@ func (a *testApp) with(t *testing.T) *testApp {
 func (a *testApp) freshPhoto(c creds, userID string, seed int) string {
 	a.t.Helper()
 	data := milepostest.PhotoJPEG(a.t, milepostest.PhotoOptions{TakenAt: time.Now(), Offset: "+00:00", Make: "Apple", Model: "iPhone 15", Seed: seed})
+	return a.upload(c, userID, data)
+}
+
+// reshotPhoto uploads seed's scene photographed again a little to the side (the same angle of
+// the same vehicle at a later check-in) and returns its photoUrl.
+func (a *testApp) reshotPhoto(c creds, userID string, seed int) string {
+	a.t.Helper()
+	data := milepostest.PhotoJPEG(a.t, milepostest.PhotoOptions{TakenAt: time.Now(), Offset: "+00:00", Make: "Apple", Model: "iPhone 15", Seed: seed, Reshoot: true})
 	return a.upload(c, userID, data)
 }
 

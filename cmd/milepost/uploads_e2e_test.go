@@ -11,16 +11,25 @@ import (
 	"mime/multipart"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/milepost/milepost/milepostest"
 )
 
+// photoBody is an upload as an app sends it right after taking the photo: it claims the
+// capture time is now (to the minute, so tests can compare it), a position in Austin, and the
+// user's own phone.
 func photoBody(userID string, data []byte) map[string]any {
 	return map[string]any{
 		"userId": userID, "name": "photo.jpg", "photo": base64.StdEncoding.EncodeToString(data),
-		"deviceIdentifier": "dev-1", "deviceManufacturer": "Apple", "deviceModel": "iPhone 13", "deviceOS": "iOS 17",
-		"takenOn": "2026-11-20T10:00:00.000Z", "latitude": 30.27, "longitude": -97.74,
+		"deviceIdentifier": "dev-" + userID, "deviceManufacturer": "Apple", "deviceModel": "iPhone 13", "deviceOS": "iOS 17",
+		"takenOn": claimedNow(), "latitude": 30.27, "longitude": -97.74,
 	}
+}
+
+// claimedNow is the takenOn photoBody claims: the current minute.
+func claimedNow() string {
+	return time.Now().UTC().Truncate(time.Minute).Format("2006-01-02T15:04:05.000Z")
 }
 
 func TestPhotoUploadFixtures(t *testing.T) {
@@ -73,7 +82,7 @@ func TestPhotoUploadFixtures(t *testing.T) {
 					}
 				}
 				r.json(t, &ph)
-				if ph.UserID != uid || ph.ContentType != tt.contentType || ph.TakenOn != "2026-11-20T10:00:00.000Z" || ph.Latitude != 30.27 ||
+				if ph.UserID != uid || ph.ContentType != tt.contentType || ph.TakenOn[:10] != claimedNow()[:10] || ph.Latitude != 30.27 ||
 					ph.DeviceModel != "iPhone 13" || ph.Width == 0 || !strings.HasPrefix(ph.PhotoURL, a.app.URL()+"/api/photos/") {
 					t.Fatalf("photo %+v", ph)
 				}
