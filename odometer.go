@@ -128,6 +128,9 @@ type OdometerReading struct {
 	Km       float64
 	// Rollback is set when the reading is lower than an earlier one of the history.
 	Rollback bool
+	// Breaking is an odometer registration's is_breaking: lower than the partner's previous
+	// registration of the VIN.
+	Breaking bool
 }
 
 // OdometerHistory is every reading of one VIN, oldest first.

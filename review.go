@@ -3,6 +3,7 @@ package milepost
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // ReviewFilter selects a page of the review queue: Pending and OnHold check-ins, oldest first.
@@ -11,6 +12,11 @@ type ReviewFilter struct {
 	Type   CheckinType   // "" for all three types
 	Status CheckinStatus // Pending, OnHold, or "" for both
 	Fraud  *bool
+	// Damage keeps condition check-ins with (true) or without (false) a photo marked
+	// damageDetected.
+	Damage *bool
+	// From and To bound the check-ins' creation time (inclusive).
+	From, To *time.Time
 }
 
 // CheckinReview is what a reviewer sees of a check-in: its evidence with the uploads' metadata,

@@ -37,6 +37,21 @@ func (s *Checkins) ReviewQueue(ctx context.Context, actor milepost.Actor, f mile
 		where += " AND c.fraud = ?"
 		args = append(args, *f.Fraud)
 	}
+	if f.Damage != nil {
+		cond := "EXISTS (SELECT 1 FROM checkin_photos p WHERE p.checkin_id = c.id AND p.damage_detected)"
+		if !*f.Damage {
+			cond = "NOT " + cond
+		}
+		where += " AND " + cond
+	}
+	if f.From != nil {
+		where += " AND c.created_at >= ?"
+		args = append(args, f.From.UnixMilli())
+	}
+	if f.To != nil {
+		where += " AND c.created_at <= ?"
+		args = append(args, f.To.UnixMilli())
+	}
 	return readOne(ctx, s.db, func(tx *Tx) (*milepost.CheckinPage, error) {
 		page := &milepost.CheckinPage{Page: f.PageRequest}
 		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM checkins c WHERE "+where, args...).Scan(&page.TotalItems); err != nil {
@@ -129,11 +144,14 @@ func (s *Checkins) DecideCheckin(ctx context.Context, actor milepost.Actor, id s
 				return nil, milepost.Invalidf("photos", "photos[%d]: %s", i, milepost.ErrorMessage(err))
 			}
 		}
+		who := d.Reviewer
+		if who == "" {
+			who = actorName(actor)
+		}
+		if err := insertAudit(ctx, tx, c, from, d, who, fraud); err != nil {
+			return nil, err
+		}
 		if !sameHold {
-			who := d.Reviewer
-			if who == "" {
-				who = actorName(actor)
-			}
 			reason := d.AdminNote
 			if reason == "" {
 				reason = "reviewer decision"

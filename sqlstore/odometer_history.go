@@ -104,11 +104,13 @@ func history(ctx context.Context, tx *Tx, partnerID, vin string) (*milepost.Odom
 		return nil, fmt.Errorf("history check-ins: %w", err)
 	}
 	cond, args = partner("partner_id")
-	err = eachRow(tx.query(ctx, "SELECT id, created_at, value_km FROM odometer_registrations WHERE vin = ?"+cond, args...))(func(rows *sql.Rows) error {
-		if err := rows.Scan(&id, &at, &km); err != nil {
+	var breaking bool
+	err = eachRow(tx.query(ctx, "SELECT id, created_at, value_km, is_breaking FROM odometer_registrations WHERE vin = ?"+cond, args...))(func(rows *sql.Rows) error {
+		if err := rows.Scan(&id, &at, &km, &breaking); err != nil {
 			return err
 		}
 		add(milepost.SourceRegistration, id, fromMS(at), km, milepost.Kilometers)
+		h.Readings[len(h.Readings)-1].Breaking = breaking
 		return nil
 	})
 	if err != nil {

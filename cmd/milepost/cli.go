@@ -30,6 +30,7 @@ func commands() []command {
 		{"campaign", "campaigns: apply --file campaign.yaml | show --partner ID", runCampaign},
 		{"webhook", "webhook endpoints: add --partner ID --url URL", runWebhook},
 		{"ledger", "reward ledger: check", runLedger},
+		{"reviewer", "review console accounts: add --partner ID --email E", runReviewer},
 	}
 }
 

@@ -177,3 +177,27 @@ func TestServeGracefulShutdown(t *testing.T) {
 		t.Fatalf("no SQLite file in the data dir: %v", err)
 	}
 }
+
+func TestCLIReviewerAdd(t *testing.T) {
+	milepostest.ForEachStore(t, func(t *testing.T, s milepostest.Store) {
+		code, out, errs := runCLI(t, s, []string{"partner", "create"}, "--name", "Acme")
+		var p map[string]string
+		if code != 0 || json.Unmarshal([]byte(out), &p) != nil {
+			t.Fatalf("partner create: %d %q %q", code, out, errs)
+		}
+		code, out, errs = runCLI(t, s, []string{"reviewer", "add"}, "--partner", p["partnerId"], "--email", "Rita@Example.com")
+		var r map[string]string
+		if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r["email"] != "rita@example.com" || len(r["password"]) < 20 || len(r) != 2 {
+			t.Fatalf("reviewer add: %d %q %q", code, out, errs)
+		}
+		if code, _, errs := runCLI(t, s, []string{"reviewer", "add"}, "--partner", p["partnerId"], "--email", "rita@example.com"); code != 1 || !strings.Contains(errs, "already exists") {
+			t.Fatalf("duplicate reviewer: %d %q", code, errs)
+		}
+		if code, _, _ := runCLI(t, s, []string{"reviewer", "add"}, "--partner", p["partnerId"]); code != 2 {
+			t.Fatalf("no --email: exit %d", code)
+		}
+		if code, _, _ := runCLI(t, s, []string{"reviewer", "remove"}); code != 2 {
+			t.Fatalf("unknown subcommand: exit %d", code)
+		}
+	})
+}

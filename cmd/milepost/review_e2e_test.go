@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/milepost/milepost"
 	"github.com/milepost/milepost/milepostest"
 )
 
@@ -122,6 +125,39 @@ func TestReviewAPI(t *testing.T) {
 		a.expect(a.do("GET", "/api/checkins/condition?damageDetected=true", c, nil), 200, "").json(t, &page)
 		if page.TotalItems != 1 {
 			t.Fatalf("damage filter %d", page.TotalItems)
+		}
+
+		// Every decision is in the audit log, newest first, with before and after.
+		ctx := context.Background()
+		admin := milepost.Actor{PartnerID: p.Partner.ID, Scope: milepost.ScopeAdmin}
+		log, err := a.app.DB.Checkins().ReviewAudit(ctx, admin, milepost.AuditFilter{})
+		if err != nil || log.TotalItems != 3 {
+			t.Fatalf("audit %+v %v", log, err)
+		}
+		newest, oldest := log.Entries[0], log.Entries[2]
+		if newest.CheckinID != cond2["id"] || newest.From != "OnHold" || newest.To != "OnHold" || newest.NoteAfter != "dent on the back" ||
+			len(newest.Photos) != 1 || newest.Photos[0].DamageDetected == nil || !*newest.Photos[0].DamageDetected {
+			t.Fatalf("newest audit entry %+v", newest)
+		}
+		if oldest.CheckinID != r1["id"] || oldest.Reviewer != "rita@example.com" || oldest.From != "OnHold" || oldest.To != "Confirmed" ||
+			oldest.NoteAfter != "odometer readable; the camera clock was wrong" || !oldest.FraudBefore || oldest.FraudAfter {
+			t.Fatalf("oldest audit entry %+v", oldest)
+		}
+		if other, _ := a.app.DB.Checkins().ReviewAudit(ctx, milepost.Actor{PartnerID: a.partner().Partner.ID, Scope: milepost.ScopeAdmin}, milepost.AuditFilter{}); other.TotalItems != 0 {
+			t.Fatalf("another partner sees %d audit entries", other.TotalItems)
+		}
+		counts, err := a.app.DB.Checkins().ReviewCounts(ctx, admin)
+		if err != nil || counts.OnHold != 1 || counts.Pending != 0 {
+			t.Fatalf("counts %+v %v", counts, err)
+		}
+		withDamage := true
+		q2, err := a.app.DB.Checkins().ReviewQueue(ctx, admin, milepost.ReviewFilter{Damage: &withDamage})
+		if err != nil || q2.TotalItems != 1 || q2.Checkins[0].ID != cond2["id"] {
+			t.Fatalf("damage filter of the queue %+v %v", q2, err)
+		}
+		future := time.Now().Add(time.Hour)
+		if q2, _ = a.app.DB.Checkins().ReviewQueue(ctx, admin, milepost.ReviewFilter{From: &future}); q2.TotalItems != 0 {
+			t.Fatalf("date filter found %d", q2.TotalItems)
 		}
 	})
 }
