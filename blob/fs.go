@@ -1,4 +1,6 @@
-// Package blob keeps file bytes by content hash. FS stores them on the local filesystem.
+// Package blob keeps file bytes by content hash: FS on the local filesystem, S3 in an
+// S3-compatible object store. Open picks one from a URL (docs/storage.md). Failures of the
+// storage itself (disk full, server down) are CodeUnavailable errors that keep their cause.
 package blob
 
 import (
@@ -24,6 +26,17 @@ const dirPerm = 0o700
 // concurrent use, also by several processes sharing the directory.
 type FS struct {
 	dir string
+	// createTemp makes the temporary file a put writes to; nil means os.CreateTemp. Tests set it
+	// to make writes fail part-way, as a full disk does.
+	createTemp func(dir, pattern string) (tempFile, error)
+}
+
+// tempFile is the part of *os.File a put uses.
+type tempFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+	Name() string
 }
 
 var _ milepost.BlobStore = (*FS)(nil)
@@ -50,8 +63,9 @@ func (s *FS) Dir() string { return s.dir }
 // PutBlob stores data under key, a SHA-256 of data in lowercase hex (else a CodeInvalid error).
 // It is idempotent: when a file of the same size is already stored under key, it returns at
 // once, trusting the content hash. Data goes to a temporary file in the target directory, is
-// synced, and is renamed into place, and the directory is synced; any failure (disk full,
-// permissions) returns a wrapped error and leaves no file under the final name.
+// synced, and is renamed into place, and the directory is synced. Any failure of the filesystem
+// (disk full, I/O error, permissions) is a CodeUnavailable error wrapping the cause, and leaves
+// neither a file under the final name nor a temporary file.
 func (s *FS) PutBlob(ctx context.Context, key string, data []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -65,16 +79,17 @@ func (s *FS) PutBlob(ctx context.Context, key string, data []byte) error {
 	}
 	dir := filepath.Dir(final)
 	if err := s.mkdirs(key); err != nil {
-		return fmt.Errorf("blob: put %s: %w", key, err)
+		return unavailable("put "+key, diskFull(err), err)
 	}
-	if err := writeAtomic(dir, final, data); err != nil {
-		return fmt.Errorf("blob: put %s: %w", key, err)
+	if err := s.writeAtomic(dir, final, data); err != nil {
+		return unavailable("put "+key, diskFull(err), err)
 	}
 	return nil
 }
 
 // OpenBlob opens the bytes stored under key; the caller closes them. A key that is not stored
-// is a CodeNotFound error, a malformed key a CodeInvalid error.
+// is a CodeNotFound error, a malformed key a CodeInvalid error, and any other failure to open
+// the file a CodeUnavailable error wrapping the cause.
 func (s *FS) OpenBlob(ctx context.Context, key string) (io.ReadCloser, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -87,7 +102,7 @@ func (s *FS) OpenBlob(ctx context.Context, key string) (io.ReadCloser, error) {
 		return nil, milepost.Errorf(milepost.CodeNotFound, "", "Blob %s not found.", key)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("blob: open %s: %w", key, err)
+		return nil, unavailable("open "+key, false, err)
 	}
 	return f, nil
 }
@@ -133,8 +148,12 @@ func (s *FS) mkdirs(key string) error {
 
 // writeAtomic writes data to a temporary file in dir, syncs it, renames it to final and syncs
 // dir. On failure the temporary file is removed.
-func writeAtomic(dir, final string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(final)+".tmp-*")
+func (s *FS) writeAtomic(dir, final string, data []byte) (err error) {
+	create := s.createTemp
+	if create == nil {
+		create = func(dir, pattern string) (tempFile, error) { return os.CreateTemp(dir, pattern) }
+	}
+	tmp, err := create(dir, "."+filepath.Base(final)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("create temporary file: %w", err)
 	}

@@ -217,8 +217,8 @@ func TestConcurrentPutSameKey(t *testing.T) {
 	}
 }
 
-// TestWriteFailure checks that a failing write returns a wrapped internal error (not a
-// *milepost.Error the caller would show as the client's fault) and leaves nothing behind.
+// TestWriteFailure checks that a failing write is a CodeUnavailable error (storage trouble, not
+// the client's fault) that keeps its cause, and leaves nothing behind.
 func TestWriteFailure(t *testing.T) {
 	ctx := context.Background()
 	data := []byte("cannot be written")
@@ -228,21 +228,16 @@ func TestWriteFailure(t *testing.T) {
 		if err == nil {
 			t.Fatal("PutBlob succeeded")
 		}
-		if code := milepost.ErrorCode(err); code != milepost.CodeInternal {
-			t.Errorf("code = %q, want %q (an unclassified error)", code, milepost.CodeInternal)
+		if code := milepost.ErrorCode(err); code != milepost.CodeUnavailable {
+			t.Errorf("code = %q, want %q", code, milepost.CodeUnavailable)
+		}
+		if msg := milepost.ErrorMessage(err); msg != msgUnavailable {
+			t.Errorf("client message = %q, want %q", msg, msgUnavailable)
 		}
 		if !strings.Contains(err.Error(), "blob: put "+key) {
 			t.Errorf("error %q lacks context", err)
 		}
-		if _, err := os.Lstat(filepath.Join(s.Dir(), key[:2], key[2:4], key)); err == nil {
-			t.Error("a file exists under the final name after a failed put")
-		}
-		if _, err := s.OpenBlob(ctx, key); milepost.ErrorCode(err) != milepost.CodeNotFound {
-			t.Errorf("after a failed put, OpenBlob = %v, want CodeNotFound", err)
-		}
-		if tmp := tempFiles(t, s.Dir()); len(tmp) > 0 {
-			t.Errorf("temporary files left: %v", tmp)
-		}
+		checkNothingLeft(t, s, key)
 	}
 
 	t.Run("regular file in place of a directory", func(t *testing.T) {
@@ -276,4 +271,110 @@ func TestWriteFailure(t *testing.T) {
 		}
 		check(t, s, err)
 	})
+}
+
+// checkNothingLeft asserts that a failed put of key left neither the blob nor a temporary file.
+func checkNothingLeft(t *testing.T, s *FS, key string) {
+	t.Helper()
+	if _, err := os.Lstat(filepath.Join(s.Dir(), key[:2], key[2:4], key)); err == nil {
+		t.Error("a file exists under the final name after a failed put")
+	}
+	if _, err := s.OpenBlob(context.Background(), key); milepost.ErrorCode(err) != milepost.CodeNotFound {
+		t.Errorf("after a failed put, OpenBlob = %v, want CodeNotFound", err)
+	}
+	if tmp := tempFiles(t, s.Dir()); len(tmp) > 0 {
+		t.Errorf("temporary files left: %v", tmp)
+	}
+}
+
+// failingFile is a temporary file whose writes stop after room bytes with err, as a disk does
+// when it fills up part-way through a blob.
+type failingFile struct {
+	*os.File
+	room int
+	err  error
+}
+
+func (f *failingFile) Write(p []byte) (int, error) {
+	if len(p) <= f.room {
+		f.room -= len(p)
+		return f.File.Write(p)
+	}
+	n, _ := f.File.Write(p[:f.room])
+	f.room = 0
+	return n, f.err
+}
+
+// TestWriteErrorsMidBlob injects write errors half-way through a blob and checks the error the
+// API sees and that the half-written file is gone.
+func TestWriteErrorsMidBlob(t *testing.T) {
+	data := bytes.Repeat([]byte("x"), 64<<10)
+	key := keyOf(data)
+	for _, tc := range []struct {
+		err     error
+		wantMsg string
+	}{
+		{syscall.ENOSPC, msgFull},
+		{syscall.EDQUOT, msgFull},
+		{syscall.EIO, msgUnavailable},
+	} {
+		t.Run(tc.err.Error(), func(t *testing.T) {
+			s := newFS(t)
+			s.createTemp = func(dir, pattern string) (tempFile, error) {
+				f, err := os.CreateTemp(dir, pattern)
+				if err != nil {
+					return nil, err
+				}
+				return &failingFile{File: f, room: len(data) / 2, err: tc.err}, nil
+			}
+			err := s.PutBlob(context.Background(), key, data)
+			if code := milepost.ErrorCode(err); code != milepost.CodeUnavailable {
+				t.Fatalf("code = %q (%v), want %q", code, err, milepost.CodeUnavailable)
+			}
+			if r := milepost.ErrorReason(err); r != milepost.ReasonServiceUnavailable {
+				t.Errorf("reason = %q, want %q", r, milepost.ReasonServiceUnavailable)
+			}
+			if msg := milepost.ErrorMessage(err); msg != tc.wantMsg {
+				t.Errorf("client message = %q, want %q", msg, tc.wantMsg)
+			}
+			if !errors.Is(err, tc.err) {
+				t.Errorf("error %v does not wrap %v", err, tc.err)
+			}
+			if strings.Contains(milepost.ErrorMessage(err), s.Dir()) {
+				t.Errorf("client message names the directory: %q", milepost.ErrorMessage(err))
+			}
+			checkNothingLeft(t, s, key)
+
+			// Once there is room again, the same put succeeds.
+			s.createTemp = nil
+			if err := s.PutBlob(context.Background(), key, data); err != nil {
+				t.Fatal(err)
+			}
+			if got := readBlob(t, s, key); !bytes.Equal(got, data) {
+				t.Errorf("read %d bytes, want %d", len(got), len(data))
+			}
+		})
+	}
+}
+
+func TestOpenFailure(t *testing.T) {
+	s := newFS(t)
+	data := []byte("unreadable")
+	key := keyOf(data)
+	// A symlink to itself stands for a file the filesystem cannot open (ELOOP): a fault of the
+	// storage, unlike a missing blob.
+	shard := filepath.Join(s.Dir(), key[:2], key[2:4])
+	if err := os.MkdirAll(shard, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(key, filepath.Join(shard, key)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.OpenBlob(context.Background(), key)
+	if code := milepost.ErrorCode(err); code != milepost.CodeUnavailable {
+		t.Fatalf("code = %q (%v), want %q", code, err, milepost.CodeUnavailable)
+	}
+	if !errors.Is(err, syscall.ELOOP) {
+		t.Errorf("error %v does not wrap ELOOP", err)
+	}
 }

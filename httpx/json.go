@@ -37,6 +37,16 @@ func tooLarge(limit int64) error {
 		Message: fmt.Sprintf("The request body is larger than the limit of %d bytes.", limit)}
 }
 
+// FormError explains an error of http.Request.ParseForm to the client: CodeTooLarge when the
+// body is over its limit, CodeInvalid otherwise.
+func FormError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return tooLarge(mbe.Limit)
+	}
+	return milepost.Invalidf("", "The body must be application/x-www-form-urlencoded.")
+}
+
 // jsonError explains a decoding error to the client without leaking Go type names.
 func jsonError(err error) error {
 	var mbe *http.MaxBytesError

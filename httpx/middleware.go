@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -120,10 +121,26 @@ func Recover(log *slog.Logger, writeErr ErrorWriter, next http.Handler) http.Han
 }
 
 // LimitBody caps the request body at n bytes; reading past it fails with *http.MaxBytesError,
-// which DecodeJSON reports as CodeTooLarge.
+// which DecodeJSON reports as CodeTooLarge. A body whose declared Content-Length is already
+// over n fails at its first read, before a byte of it is read, and the connection is closed
+// after the response rather than drained.
 func LimitBody(n int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, n)
+		if r.ContentLength > n {
+			w.Header().Set("Connection", "close")
+			r.Body = tooLargeBody{ReadCloser: r.Body, limit: n}
+		} else {
+			r.Body = http.MaxBytesReader(w, r.Body, n)
+		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// tooLargeBody is a body known to be over its limit: every read fails as http.MaxBytesReader's
+// would past the limit.
+type tooLargeBody struct {
+	io.ReadCloser
+	limit int64
+}
+
+func (b tooLargeBody) Read([]byte) (int, error) { return 0, &http.MaxBytesError{Limit: b.limit} }

@@ -74,6 +74,8 @@ func (s *Server) writeProblemWith(w http.ResponseWriter, r *http.Request, err er
 		w.Header().Set("Retry-After", "5")
 	case milepost.CodeUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="milepost"`)
+	case milepost.CodeRateLimited:
+		httpx.SetRetryAfter(w.Header(), err)
 	}
 	httpx.WriteJSONType(w, pt.status, "application/problem+json", p)
 }

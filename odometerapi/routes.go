@@ -15,6 +15,8 @@ var (
 	p401 = problemResp(401, "Credentials are not valid.")
 	p403 = problemResp(403, "The client is not authorized to access this resource (another partner's).")
 	p404 = problemResp(404, "Not found.")
+	p413 = problemResp(413, "The request body is larger than the limit (64 KiB).")
+	p429 = problemResp(429, "Too many requests for this client (or, without credentials, from this address); retry after the Retry-After header's seconds.")
 	p500 = problemResp(500, "Internal error.")
 	p503 = problemResp(503, "Temporarily unavailable; retry.")
 )

@@ -24,7 +24,11 @@ type Config struct {
 	Auth          Authenticator
 	Registrations milepost.OdometerRegistrationService
 	Tokens        *httpx.Tokens
-	Logger        *slog.Logger
+	// Limiter limits requests per OAuth2 client (token or X-Api-Key), and per client address
+	// where there is none (the token endpoint, failed authentications); over the limit is a 429
+	// problem with Retry-After. Nil means no limit.
+	Limiter *httpx.RateLimiter
+	Logger  *slog.Logger
 }
 
 // Server is the Jifeline-dialect API.
@@ -72,6 +76,7 @@ func (s *Server) Register(mux *http.ServeMux, spec *openapi.Spec) {
 		if !rt.public {
 			op.Security = [][]string{{schemeOAuth2}, {schemeAPIKey}}
 		}
+		op.Responses = append(op.Responses[:len(op.Responses):len(op.Responses)], p413, p429)
 		spec.Add(op)
 		rtr.Add(op.Method, op.Path, s.handler(rt))
 	}
@@ -89,11 +94,19 @@ func (s *Server) Routes() [][2]string {
 	return out
 }
 
+// bodyLimit bounds every request body of this dialect: its bodies are a few short fields.
+const bodyLimit = 64 << 10
+
 func (s *Server) handler(rt route) http.Handler {
-	return httpx.LimitBody(64<<10, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return httpx.LimitBody(bodyLimit, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var actor milepost.Actor
-		if !rt.public {
-			a, err := s.authenticate(r)
+		if rt.public {
+			if err := s.Limiter.AllowClient(r, audience); err != nil {
+				s.writeProblem(w, r, err)
+				return
+			}
+		} else {
+			a, err := s.Limiter.Authenticate(r, audience, s.authenticate)
 			if err != nil {
 				s.writeProblem(w, r, err)
 				return

@@ -26,7 +26,11 @@ type tokenJSON struct {
 // the OAuth2 error code, so both kinds of client understand them.
 func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, _ milepost.Actor) error {
 	if err := r.ParseForm(); err != nil {
-		s.writeProblemWith(w, r, milepost.Invalidf("", "The body must be application/x-www-form-urlencoded."), "invalid_request")
+		ferr := httpx.FormError(err)
+		if milepost.ErrorCode(ferr) != milepost.CodeInvalid {
+			return ferr // over the body limit: 413, not an OAuth2 error
+		}
+		s.writeProblemWith(w, r, ferr, "invalid_request")
 		return nil
 	}
 	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {

@@ -59,6 +59,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "5")
 	case milepost.CodeUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="milepost"`)
+	case milepost.CodeRateLimited:
+		httpx.SetRetryAfter(w.Header(), err)
 	}
 	httpx.WriteJSON(w, m.status, body)
 }

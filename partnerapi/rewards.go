@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/milepost/milepost"
+	"github.com/milepost/milepost/httpx"
 )
 
 // PayoutFinder reads a payout for its delivery page.
@@ -193,6 +194,11 @@ img{max-width:8rem}</style></head><body>
 
 // servePayoutPage shows a payout's product and amount to whoever holds its signed delivery link.
 func (s *Server) servePayoutPage(w http.ResponseWriter, r *http.Request) {
+	if err := s.Limiter.AllowClient(r, audience); err != nil {
+		httpx.SetRetryAfter(w.Header(), err)
+		http.Error(w, milepost.ErrorMessage(err), http.StatusTooManyRequests)
+		return
+	}
 	if !s.Signer.Valid(r.URL.Path, r.URL.Query()) {
 		http.Error(w, "This reward link is invalid or has expired.", http.StatusForbidden)
 		return

@@ -22,6 +22,7 @@ var (
 	r409U  = errResp(409, "User exists with phone or email.", milepost.ReasonUserAlreadyExists)
 	r409V  = errResp(409, "Vehicle with same VIN or license plate exists.", milepost.ReasonVehicleExists)
 	r413   = errResp(413, "The body or file is larger than the limit.", milepost.ReasonPayloadTooLarge)
+	r429   = errResp(429, "Too many requests for this credential (or, without one, from this address); retry after the Retry-After header's seconds.", milepost.ReasonRateLimited)
 	r500   = errResp(500, "Internal error.", milepost.ReasonInternalServerError)
 	r503   = errResp(503, "A dependency (database, storage) is temporarily unavailable; retry later.", milepost.ReasonServiceUnavailable)
 )
@@ -159,13 +160,13 @@ func (s *Server) coreRoutes() []route {
 				queryParam("dateAddedEndDate", "Vehicles added at or before this ISO8601 UTC time.", "")),
 			Responses: []openapi.Response{ok200("A page of vehicles.", vehiclePageJSON{}), r400, r401, r403, r500, r503},
 		}},
-		{access: anyScope, handle: s.uploadPhoto, bodyLimit: s.uploadBodyLimit(), op: openapi.Op{
+		{access: anyScope, handle: s.uploadPhoto, bodyLimit: s.uploadBodyLimit(), upload: true, op: openapi.Op{
 			Method: "POST", Path: "/api/photo/upload", ID: "uploadPhoto", Tags: tUploads, Summary: "Upload a photo",
 			Description: "Upload a photo before using it in a check-in: Base64 JSON as documented, or multipart/form-data with the same fields and the bytes in a file part named photo (cheaper for large photos). The real type is read from the bytes (JPEG, PNG, HEIC/HEIF, WebP); pictures that cannot be decoded are refused; EXIF capture time, GPS, camera and software are read and returned.",
 			Body:        photoUploadRequest{}, BodyRequired: true, BodyTypes: map[string]any{"multipart/form-data": photoMultipart{}},
 			Responses: []openapi.Response{ok200("The photo.", photoJSON{}), r400, r401, r403, r404U, r413, r500, r503},
 		}},
-		{access: anyScope, handle: s.uploadFile, bodyLimit: s.uploadBodyLimit(), op: openapi.Op{
+		{access: anyScope, handle: s.uploadFile, bodyLimit: s.uploadBodyLimit(), upload: true, op: openapi.Op{
 			Method: "POST", Path: "/api/file/upload", ID: "uploadFile", Tags: tUploads, Summary: "Upload a file (document)",
 			Description: "Base64 JSON or multipart/form-data (file part named file). PDF, JPEG or PNG.",
 			Body:        fileUploadRequest{}, BodyRequired: true, BodyTypes: map[string]any{"multipart/form-data": fileMultipart{}},

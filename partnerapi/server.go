@@ -42,6 +42,14 @@ type Config struct {
 	MaxUploadBytes int64
 	// SignedLinkTTL is how long links from the signed-url endpoints stay valid.
 	SignedLinkTTL time.Duration
+	// Limiter limits requests per credential, and per client address where there is none
+	// (the token endpoint, signed links, failed authentications); over the limit is 429
+	// ERROR_RATE_LIMITED with Retry-After. Nil means no limit.
+	Limiter *httpx.RateLimiter
+	// UploadTimeout is the read and write deadline uploads and downloads get once their client
+	// has authenticated (httpx.DefaultServerTimeouts().Upload when zero); other routes keep the
+	// server's shorter time-outs, so only known partners may send slowly.
+	UploadTimeout time.Duration
 	Logger        *slog.Logger
 }
 
@@ -76,6 +84,9 @@ func New(cfg Config) *Server {
 	if cfg.SignedLinkTTL <= 0 {
 		cfg.SignedLinkTTL = time.Hour
 	}
+	if cfg.UploadTimeout <= 0 {
+		cfg.UploadTimeout = httpx.DefaultServerTimeouts().Upload
+	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 	s := &Server{Config: cfg, log: cfg.Logger}
 	s.routes = s.allRoutes()
@@ -93,10 +104,12 @@ const (
 )
 
 // route is one endpoint: its OpenAPI operation, who may call it, its body limit and handler.
+// upload routes may take UploadTimeout to send their body once authenticated.
 type route struct {
 	op        openapi.Op
 	access    access
 	bodyLimit int64
+	upload    bool
 	handle    func(w http.ResponseWriter, r *http.Request, a milepost.Actor) error
 }
 
@@ -121,6 +134,7 @@ func (s *Server) Register(mux *http.ServeMux, spec *openapi.Spec) {
 		if rt.access != public {
 			op.Security = partnerSecurity
 		}
+		op.Responses = append(op.Responses[:len(op.Responses):len(op.Responses)], r429)
 		spec.Add(op)
 		rtr.Add(op.Method, op.Path, s.handler(rt))
 	}
@@ -136,7 +150,8 @@ var payoutPageOp = openapi.Op{
 	Params: []openapi.Param{{Name: "id", In: "path", Required: true, Description: "Id of the payout."},
 		{Name: "expires", In: "query", Required: true, Description: "Signed link: expiry (unix seconds)."}, {Name: "signature", In: "query", Required: true, Description: "Signed link: signature."}},
 	Responses: []openapi.Response{{Status: 200, Description: "The page.", ContentType: "text/html"}, {Status: 403, Description: "The link is invalid or expired.", ContentType: "text/plain"},
-		{Status: 404, Description: "No such completed payout.", ContentType: "text/plain"}},
+		{Status: 404, Description: "No such completed payout.", ContentType: "text/plain"},
+		{Status: 429, Description: "Too many requests from this address; see Retry-After.", ContentType: "text/plain"}},
 }
 
 // Routes returns the method and path of every route, for tests that compare them with the spec.
@@ -155,8 +170,14 @@ func (s *Server) handler(rt route) http.Handler {
 	}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var actor milepost.Actor
-		if rt.access != public && rt.access != selfAuth {
-			a, err := s.authenticate(r)
+		switch rt.access {
+		case public:
+			if err := s.Limiter.AllowClient(r, audience); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		case anyScope, adminOnly:
+			a, err := s.Limiter.Authenticate(r, audience, s.authenticate)
 			if err != nil {
 				s.writeError(w, r, err)
 				return
@@ -168,6 +189,9 @@ func (s *Server) handler(rt route) http.Handler {
 				}
 			}
 			actor = a
+		}
+		if rt.upload {
+			httpx.ExtendDeadlines(w, s.UploadTimeout)
 		}
 		if err := rt.handle(w, r, actor); err != nil {
 			s.writeError(w, r, err)

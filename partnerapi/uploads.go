@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/milepost/milepost"
+	"github.com/milepost/milepost/httpx"
 )
 
 // photoUploadRequest is the JSON body of POST /api/photo/upload.
@@ -326,19 +327,25 @@ func (s *Server) serveUpload(kind milepost.UploadKind) http.Handler {
 		)
 		id := r.PathValue("id")
 		if r.URL.Query().Get("signature") != "" {
+			if err := s.Limiter.AllowClient(r, audience); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
 			if !s.Signer.Valid(r.URL.Path, r.URL.Query()) {
 				s.writeError(w, r, milepost.Errorf(milepost.CodeForbidden, milepost.ReasonNoPermissions, "The signed link is invalid or has expired."))
 				return
 			}
 			u, rc, err = s.Uploads.OpenUploadUnchecked(r.Context(), id)
 		} else {
-			a, aerr := s.authenticate(r)
+			a, aerr := s.Limiter.Authenticate(r, audience, s.authenticate)
 			if aerr != nil {
 				s.writeError(w, r, aerr)
 				return
 			}
 			u, rc, err = s.Uploads.OpenUpload(r.Context(), a, id)
 		}
+		// A 20 MB download to a slow phone needs the upload's time, not the server's default.
+		httpx.ExtendDeadlines(w, s.UploadTimeout)
 		if err == nil && u.Kind != kind {
 			rc.Close()
 			err = milepost.Errorf(milepost.CodeNotFound, milepost.ReasonUploadNotFound, "Upload not found.")

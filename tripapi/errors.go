@@ -80,6 +80,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "5")
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="milepost"`)
+	case http.StatusTooManyRequests:
+		httpx.SetRetryAfter(w.Header(), err)
 	}
 	httpx.WriteJSON(w, status, failure{Result: "FAILURE", Error: []errorJSON{e}})
 }

@@ -96,8 +96,13 @@ func decodeCursor(s string) (*cursorToken, error) {
 // readQuery parses a query body into the domain's query.
 func readQuery(r *http.Request) (milepost.TripQuery, error) {
 	var req queryRequest
-	if err := httpx.DecodeJSON(r, &req); err != nil && !(milepost.ErrorCode(err) == milepost.CodeInvalid && r.ContentLength == 0) {
-		return milepost.TripQuery{}, &milepost.Error{Code: milepost.CodeInvalid, Reason: "JSON_ERROR", Message: milepost.ErrorMessage(err)}
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		switch {
+		case milepost.ErrorCode(err) != milepost.CodeInvalid:
+			return milepost.TripQuery{}, err // too large: 413, not a JSON error
+		case r.ContentLength != 0:
+			return milepost.TripQuery{}, &milepost.Error{Code: milepost.CodeInvalid, Reason: "JSON_ERROR", Message: milepost.ErrorMessage(err)}
+		}
 	}
 	q := milepost.TripQuery{Limit: req.Limit}
 	if req.Limit < 0 {

@@ -13,6 +13,8 @@ var (
 	e401 = errResp(401, "The access_token provided is invalid (INVALID_TOKEN).")
 	e403 = errResp(403, "The token does not have permission (another partner's or user's record, or a partner-level token writing).")
 	e404 = errResp(404, "No such record (INVALID_VALUE).")
+	e413 = errResp(413, "The request body is larger than the route's limit (BAD_REQUEST).")
+	e429 = errResp(429, "Rate limits: too many requests for this token's partner or user (or, without a token, from this address); retry after the Retry-After header's seconds, backing off exponentially (BAD_REQUEST).")
 	e500 = errResp(500, "Internal error (UNKNOWN_ERROR).")
 	e503 = errResp(503, "Temporarily unavailable; retry with exponential backoff.")
 )

@@ -24,7 +24,12 @@ type Config struct {
 	Users  milepost.UserService
 	Trips  milepost.TripService
 	Tokens *httpx.Tokens
-	Logger *slog.Logger
+	// Limiter limits requests per token holder (the partner, or the partner's user for a
+	// user-scoped token, so minting tokens does not multiply the budget), and per client
+	// address for the token endpoint and failed authentications; over the limit is 429 in the
+	// FAILURE envelope with Retry-After. Nil means no limit.
+	Limiter *httpx.RateLimiter
+	Logger  *slog.Logger
 }
 
 // Server is the Tight-dialect API.
@@ -67,6 +72,7 @@ func (s *Server) Register(mux *http.ServeMux, spec *openapi.Spec) {
 		if !rt.public {
 			op.Security = [][]string{{schemeBearer}}
 		}
+		op.Responses = append(op.Responses[:len(op.Responses):len(op.Responses)], e413, e429)
 		spec.Add(op)
 		rtr.Add(op.Method, op.Path, s.handler(rt))
 	}
@@ -89,11 +95,15 @@ func (s *Server) handler(rt route) http.Handler {
 	}
 	return httpx.LimitBody(limit, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var actor milepost.Actor
-		if !rt.public {
-			token := httpx.BearerToken(r.Header.Get("Authorization"))
-			a, err := s.Tokens.Verify(token, audience)
+		if rt.public {
+			if err := s.Limiter.AllowClient(r, audience); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		} else {
+			a, err := s.Limiter.Authenticate(r, audience, s.authenticate)
 			if err != nil {
-				s.writeError(w, r, milepost.Errorf(milepost.CodeUnauthorized, "", "Invalid access token"))
+				s.writeError(w, r, err)
 				return
 			}
 			actor = a
@@ -102,6 +112,15 @@ func (s *Server) handler(rt route) http.Handler {
 			s.writeError(w, r, err)
 		}
 	}))
+}
+
+// authenticate verifies the bearer token; any failure is the documented INVALID_TOKEN.
+func (s *Server) authenticate(r *http.Request) (milepost.Actor, error) {
+	a, err := s.Tokens.Verify(httpx.BearerToken(r.Header.Get("Authorization")), audience)
+	if err != nil {
+		return milepost.Actor{}, milepost.Errorf(milepost.CodeUnauthorized, "", "Invalid access token")
+	}
+	return a, nil
 }
 
 // ok writes data in a SUCCESS envelope.

@@ -26,6 +26,9 @@ type tokenJSON struct {
 // client_secret form fields) and returns a partner-level or user-scoped token.
 func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, _ milepost.Actor) error {
 	if err := r.ParseForm(); err != nil {
+		if err := httpx.FormError(err); milepost.ErrorCode(err) != milepost.CodeInvalid {
+			return err
+		}
 		return &milepost.Error{Code: milepost.CodeInvalid, Reason: "INVALID_FORMAT", Message: "The body must be application/x-www-form-urlencoded."}
 	}
 	if gt := r.PostForm.Get("grant_type"); gt != "" && gt != "client_credentials" {

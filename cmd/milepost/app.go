@@ -8,13 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
-
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/milepost/milepost"
 	"github.com/milepost/milepost/blob"
+	"github.com/milepost/milepost/console"
 	"github.com/milepost/milepost/damage"
 	"github.com/milepost/milepost/httpx"
 	"github.com/milepost/milepost/jobs"
@@ -48,6 +48,7 @@ type App struct {
 	Partner  *partnerapi.Server
 	Odometer *odometerapi.Server
 	Trips    *tripapi.Server
+	Console  *console.Console
 	Workers  *jobs.Runner // nil when this process runs no workers
 	// PayoutProvider pays claims out; nil before Open means the built-in provider (tests set
 	// their own).
@@ -96,7 +97,7 @@ func (a *App) Open(ctx context.Context) error {
 	if err := a.ensureDemoPartner(ctx); err != nil {
 		return err
 	}
-	blobs, err := blob.NewFS(filepath.Join(a.cfg.DataDir, "blobs"))
+	blobs, err := blob.Open(ctx, a.cfg.BlobURL, a.cfg.DataDir)
 	if err != nil {
 		return fmt.Errorf("open blob store: %w", err)
 	}
@@ -130,14 +131,17 @@ func (a *App) Open(ctx context.Context) error {
 		return err
 	}
 	mux := http.NewServeMux()
+	timeouts := httpx.DefaultServerTimeouts()
 	if a.cfg.serveAPI() {
 		checkins, auth := db.Checkins(), httpx.NewCredentialCache(db.Partners(), 30*time.Second)
 		tokens := httpx.NewTokens(tokenKey, a.cfg.TokenTTL)
+		limiter := a.rateLimiter()
+		uploads := db.Uploads(blobs, photo.NewInspector(a.cfg.MaxPhotoPixels), a.cfg.MaxUploadBytes)
 		a.Partner = partnerapi.New(partnerapi.Config{
 			Auth:           auth,
 			Users:          db.Users(),
 			Vehicles:       db.Vehicles(vin.New(), nil),
-			Uploads:        db.Uploads(blobs, photo.NewInspector(a.cfg.MaxPhotoPixels), a.cfg.MaxUploadBytes),
+			Uploads:        uploads,
 			Checkins:       checkins,
 			Reviews:        checkins,
 			Odometer:       db.OdometerHistory(),
@@ -149,28 +153,53 @@ func (a *App) Open(ctx context.Context) error {
 			Signer:         signer,
 			PublicURL:      a.url,
 			MaxUploadBytes: a.cfg.MaxUploadBytes,
+			Limiter:        limiter,
+			UploadTimeout:  timeouts.Upload,
 			Logger:         a.log,
 		})
 		a.Partner.Register(mux, a.Spec)
 		a.routes = append(a.routes, a.Partner.Routes()...)
-		a.Odometer = odometerapi.New(odometerapi.Config{Auth: auth, Registrations: db.Registrations(), Tokens: tokens, Logger: a.log})
+		a.Odometer = odometerapi.New(odometerapi.Config{Auth: auth, Registrations: db.Registrations(), Tokens: tokens, Limiter: limiter, Logger: a.log})
 		a.Odometer.Register(mux, a.Spec)
 		a.routes = append(a.routes, a.Odometer.Routes()...)
-		a.Trips = tripapi.New(tripapi.Config{Auth: auth, Users: db.Users(), Trips: db.Trips(), Tokens: tokens, Logger: a.log})
+		a.Trips = tripapi.New(tripapi.Config{Auth: auth, Users: db.Users(), Trips: db.Trips(), Tokens: tokens, Limiter: limiter, Logger: a.log})
 		a.Trips.Register(mux, a.Spec)
 		a.routes = append(a.routes, a.Trips.Routes()...)
+		a.Console = console.New(console.Config{
+			Reviewers:     db.Reviewers(),
+			Reviews:       checkins,
+			Audit:         checkins,
+			Checkins:      checkins,
+			Vehicles:      db.Vehicles(vin.New(), nil),
+			Users:         db.Users(),
+			Odometer:      db.OdometerHistory(),
+			Registrations: db.Registrations(),
+			Trips:         db.OdometerHistory(),
+			Rewards:       a.rewards,
+			Uploads:       uploads,
+			SignInLimiter: httpx.NewRateLimiter(1.0/3, 20, httpx.WithProxyHops(a.cfg.ProxyHops)),
+			Logger:        a.log,
+			Secure:        strings.HasPrefix(a.url, "https://"),
+		})
+		mux.Handle("/console/", a.Console.Handler())
+		mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusMovedPermanently))
 	}
 	a.registerOps(mux)
 	a.server = &http.Server{
-		Handler:           httpx.WithRequestID(httpx.AccessLog(a.log, mux)),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute, // a 20 MB upload over a slow mobile link
-		WriteTimeout:      5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+		Handler:  httpx.WithRequestID(httpx.AccessLog(a.log, mux)),
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
+	timeouts.Apply(a.server)
 	return nil
+}
+
+// rateLimiter is the per-credential limiter the three dialects share, or nil when
+// --rate-limit is 0.
+func (a *App) rateLimiter() *httpx.RateLimiter {
+	if a.cfg.RateLimit == 0 {
+		return nil
+	}
+	return httpx.NewRateLimiter(a.cfg.RateLimit, a.cfg.RateBurst, httpx.WithProxyHops(a.cfg.ProxyHops))
 }
 
 // openWorkers prepares the verification workers when the role runs them. Jobs enqueued by this

@@ -31,6 +31,7 @@ func commands() []command {
 		{"webhook", "webhook endpoints: add --partner ID --url URL", runWebhook},
 		{"ledger", "reward ledger: check", runLedger},
 		{"reviewer", "review console accounts: add --partner ID --email E", runReviewer},
+		{"bench", "measure the main endpoints beside a bare handler: [--duration 10s] [--connections 64] [--url URL] [--json]", runBench},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/milepost/milepost"
+	"github.com/milepost/milepost/httpx"
 )
 
 // Config is everything the binary can be told, filled from flags and MILEPOST_* variables and
@@ -41,6 +42,16 @@ type Config struct {
 	DamageAnalyzerToken string
 	// WebhookAllowPrivate lets webhooks reach loopback and private addresses (tests, one-box setups).
 	WebhookAllowPrivate bool
+	// BlobURL names the blob store for photos and documents: "" for files under DataDir/blobs,
+	// s3://KEY:SECRET@HOST:PORT/BUCKET for S3-compatible storage (docs/storage.md).
+	BlobURL string
+	// RateLimit and RateBurst are the per-credential (or per-address) token bucket of every
+	// API dialect, per node (docs/limits.md); RateLimit 0 turns the limit off.
+	RateLimit float64
+	RateBurst int
+	// ProxyHops is how many reverse proxies in front of the server append to X-Forwarded-For;
+	// 0 means the connection's address is the client's.
+	ProxyHops int
 }
 
 // envDocs documents every environment variable; `milepost help` prints them.
@@ -60,6 +71,13 @@ var envDocs = map[string]string{
 	"MILEPOST_JOB_POLL":              "serve: how often workers poll for jobs (default 1s)",
 	"MILEPOST_VERIFY_POLICY":         "serve: JSON file of verification thresholds (default: built-in policy)",
 	"MILEPOST_WEBHOOK_ALLOW_PRIVATE": "serve: let webhooks reach loopback and private addresses (default false)",
+	"MILEPOST_OCR":                   "serve: OCR engine: auto, onnx, tesseract or off (default auto)",
+	"MILEPOST_DAMAGE_ANALYZER_URL":   "serve: external damage model condition photos are sent to (default none)",
+	"MILEPOST_DAMAGE_ANALYZER_TOKEN": "serve: bearer token for the damage model",
+	"MILEPOST_BLOB_URL":              "photos and documents: s3://KEY:SECRET@HOST:PORT/BUCKET[?region=&tls=&prefix=] (default: files under the data dir)",
+	"MILEPOST_RATE_LIMIT":            "serve: requests per second per credential or client address, per node; 0 = off (default 50)",
+	"MILEPOST_RATE_BURST":            "serve: requests one credential or address may send at once (default 100)",
+	"MILEPOST_PROXY_HOPS":            "serve: reverse proxies in front appending to X-Forwarded-For (default 0: trust the connection's address)",
 }
 
 func env(name, def string) string {
@@ -75,6 +93,7 @@ func storeFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.DatabaseURL, "database-url", env("MILEPOST_DATABASE_URL", ""), "postgres:// URL (empty: SQLite in the data dir)")
 	fs.StringVar(&c.LogLevel, "log-level", env("MILEPOST_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", env("MILEPOST_LOG_FORMAT", "json"), "json or text")
+	fs.StringVar(&c.BlobURL, "blob-url", env("MILEPOST_BLOB_URL", ""), "s3://KEY:SECRET@HOST:PORT/BUCKET for S3-compatible storage (empty: files under the data dir)")
 }
 
 // serveFlags registers the server's own flags.
@@ -117,6 +136,13 @@ func serveFlags(fs *flag.FlagSet, c *Config) error {
 		err = fmt.Errorf("MILEPOST_WEBHOOK_ALLOW_PRIVATE: %v", e)
 	}
 	fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", priv, "let webhooks reach loopback and private addresses")
+	rate, e := strconv.ParseFloat(env("MILEPOST_RATE_LIMIT", strconv.FormatFloat(httpx.DefaultRateLimit, 'f', -1, 64)), 64)
+	if e != nil && err == nil {
+		err = fmt.Errorf("MILEPOST_RATE_LIMIT: not a number")
+	}
+	fs.Float64Var(&c.RateLimit, "rate-limit", rate, "requests per second per credential or client address, per node (0: no limit)")
+	fs.IntVar(&c.RateBurst, "rate-burst", int(parseInt("MILEPOST_RATE_BURST", strconv.Itoa(httpx.DefaultRateBurst))), "requests one credential or address may send at once")
+	fs.IntVar(&c.ProxyHops, "proxy-hops", int(parseInt("MILEPOST_PROXY_HOPS", "0")), "reverse proxies in front of the server that append to X-Forwarded-For")
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -166,6 +192,12 @@ func (c *Config) ValidateServe() error {
 	}
 	if c.Workers < 0 {
 		return usageErrorf("--workers must be 0 or more")
+	}
+	if c.RateLimit < 0 || (c.RateLimit > 0 && c.RateBurst < 1) {
+		return usageErrorf("--rate-limit must be 0 or more and --rate-burst at least 1")
+	}
+	if c.ProxyHops < 0 {
+		return usageErrorf("--proxy-hops must be 0 or more")
 	}
 	if c.JobPollInterval < 10*time.Millisecond {
 		return usageErrorf("--job-poll must be at least 10ms")
