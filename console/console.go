@@ -67,6 +67,7 @@ type Config struct {
 type Console struct {
 	cfg     Config
 	log     *slog.Logger
+	table   []route
 	handler http.Handler
 }
 
@@ -80,6 +81,7 @@ func New(cfg Config) *Console {
 		cfg.SignInLimiter = httpx.NewRateLimiter(signInPerSecond, signInBurst)
 	}
 	c := &Console{cfg: cfg, log: log}
+	c.table = c.allRoutes()
 	c.handler = c.routes()
 	return c
 }

@@ -132,6 +132,9 @@ func (a *App) Open(ctx context.Context) error {
 	}
 	mux := http.NewServeMux()
 	timeouts := httpx.DefaultServerTimeouts()
+	if a.cfg.ReadHeaderTimeout > 0 {
+		timeouts.ReadHeader = a.cfg.ReadHeaderTimeout
+	}
 	if a.cfg.serveAPI() {
 		checkins, auth := db.Checkins(), httpx.NewCredentialCache(db.Partners(), 30*time.Second)
 		tokens := httpx.NewTokens(tokenKey, a.cfg.TokenTTL)
@@ -181,8 +184,8 @@ func (a *App) Open(ctx context.Context) error {
 			Logger:        a.log,
 			Secure:        strings.HasPrefix(a.url, "https://"),
 		})
-		mux.Handle("/console/", a.Console.Handler())
-		mux.Handle("GET /console", http.RedirectHandler("/console/", http.StatusMovedPermanently))
+		a.Console.Register(mux, a.Spec)
+		a.routes = append(a.routes, a.Console.Routes()...)
 	}
 	a.registerOps(mux)
 	a.server = &http.Server{

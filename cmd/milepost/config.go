@@ -52,6 +52,9 @@ type Config struct {
 	// ProxyHops is how many reverse proxies in front of the server append to X-Forwarded-For;
 	// 0 means the connection's address is the client's.
 	ProxyHops int
+	// ReadHeaderTimeout bounds the time a client has to send its request line and headers
+	// (slowloris guard); 0 means httpx.DefaultServerTimeouts' value (10s).
+	ReadHeaderTimeout time.Duration
 }
 
 // envDocs documents every environment variable; `milepost help` prints them.
@@ -78,6 +81,7 @@ var envDocs = map[string]string{
 	"MILEPOST_RATE_LIMIT":            "serve: requests per second per credential or client address, per node; 0 = off (default 50)",
 	"MILEPOST_RATE_BURST":            "serve: requests one credential or address may send at once (default 100)",
 	"MILEPOST_PROXY_HOPS":            "serve: reverse proxies in front appending to X-Forwarded-For (default 0: trust the connection's address)",
+	"MILEPOST_READ_HEADER_TIMEOUT":   "serve: time a client has to send the request line and headers (default 10s)",
 }
 
 func env(name, def string) string {
@@ -143,6 +147,11 @@ func serveFlags(fs *flag.FlagSet, c *Config) error {
 	fs.Float64Var(&c.RateLimit, "rate-limit", rate, "requests per second per credential or client address, per node (0: no limit)")
 	fs.IntVar(&c.RateBurst, "rate-burst", int(parseInt("MILEPOST_RATE_BURST", strconv.Itoa(httpx.DefaultRateBurst))), "requests one credential or address may send at once")
 	fs.IntVar(&c.ProxyHops, "proxy-hops", int(parseInt("MILEPOST_PROXY_HOPS", "0")), "reverse proxies in front of the server that append to X-Forwarded-For")
+	rht, e := time.ParseDuration(env("MILEPOST_READ_HEADER_TIMEOUT", "0s"))
+	if e != nil && err == nil {
+		err = fmt.Errorf("MILEPOST_READ_HEADER_TIMEOUT: %v", e)
+	}
+	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", rht, "time a client has to send the request line and headers (0: the default, 10s)")
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -198,6 +207,9 @@ func (c *Config) ValidateServe() error {
 	}
 	if c.ProxyHops < 0 {
 		return usageErrorf("--proxy-hops must be 0 or more")
+	}
+	if c.ReadHeaderTimeout < 0 {
+		return usageErrorf("--read-header-timeout must be 0 or more")
 	}
 	if c.JobPollInterval < 10*time.Millisecond {
 		return usageErrorf("--job-poll must be at least 10ms")
