@@ -49,7 +49,8 @@ type Config struct {
 	JobTimeout time.Duration
 	// Backoff is the wait before retry n (1-based); default 2^n s with jitter, at most 10 min.
 	Backoff func(attempt int) time.Duration
-	// WorkerID names this worker in the jobs table (default host:pid).
+	// WorkerID names this worker in the jobs table (default host:pid:random, so runners in one
+	// process, or in containers that share a host name and PID 1, stay apart).
 	WorkerID string
 	Logger   *slog.Logger
 }
@@ -82,7 +83,7 @@ func New(cfg Config) *Runner {
 	}
 	if cfg.WorkerID == "" {
 		host, _ := os.Hostname()
-		cfg.WorkerID = fmt.Sprintf("%s:%d", host, os.Getpid())
+		cfg.WorkerID = fmt.Sprintf("%s:%d:%08x", host, os.Getpid(), rand.Uint32())
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -170,15 +171,15 @@ func (r *Runner) claimAndRun(ctx context.Context) bool {
 		r.wg.Add(1)
 		go func() {
 			defer func() { <-r.sem; r.wg.Done() }()
-			r.runOne(j)
+			r.runOne(ctx, j)
 		}()
 	}
 	return len(jobs) == free && len(jobs) > 0
 }
 
 // runOne runs a job to completion, retry or failure. It uses its own context so a shutdown
-// lets it finish (bounded by JobTimeout) rather than leaving half-done work.
-func (r *Runner) runOne(j *milepost.Job) {
+// (runCtx done) lets it finish (bounded by JobTimeout) rather than leaving half-done work.
+func (r *Runner) runOne(runCtx context.Context, j *milepost.Job) {
 	ctx, cancel := context.WithTimeout(context.Background(), r.cfg.JobTimeout)
 	defer cancel()
 	log := r.cfg.Logger.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempt)
@@ -191,24 +192,48 @@ func (r *Runner) runOne(j *milepost.Job) {
 	}
 	switch {
 	case err == nil:
-		err = r.cfg.Queue.CompleteJob(ctx, j.ID)
-		if err != nil {
-			log.Warn("complete job", "error", err)
-		}
+		r.settle(runCtx, log, "complete job", func(ctx context.Context) error { return r.cfg.Queue.CompleteJob(ctx, j.ID) })
 	case errors.Is(err, ErrCompleted):
 	case j.Attempt >= j.MaxAttempts:
 		log.Error("job failed for good", "error", err)
 		if xerr := h.Exhausted(ctx, j, err); xerr != nil {
 			log.Error("handle exhausted job", "error", xerr)
 		}
-		if ferr := r.cfg.Queue.FailJob(ctx, j.ID, err.Error()); ferr != nil {
-			log.Warn("fail job", "error", ferr)
-		}
+		r.settle(runCtx, log, "fail job", func(ctx context.Context) error { return r.cfg.Queue.FailJob(ctx, j.ID, err.Error()) })
 	default:
 		wait := r.cfg.Backoff(j.Attempt)
 		log.Warn("job failed; will retry", "error", err, "retry_in", wait)
-		if rerr := r.cfg.Queue.RetryJob(ctx, j.ID, time.Now().Add(wait), err.Error()); rerr != nil {
-			log.Warn("retry job", "error", rerr)
+		r.settle(runCtx, log, "retry job", func(ctx context.Context) error {
+			return r.cfg.Queue.RetryJob(ctx, j.ID, time.Now().Add(wait), err.Error())
+		})
+	}
+}
+
+// settleRetry is how often settle tries again while the queue's database is unavailable.
+var settleRetry = 500 * time.Millisecond
+
+// settle records a job's outcome with f. When the database is unavailable (the job most likely
+// failed for that same reason), it tries again every settleRetry for up to a tenth of the lease,
+// until the runner stops: otherwise a short database outage would leave the job leased to this
+// worker, and idle, until its lease runs out. Past that, the lease is the fallback.
+func (r *Runner) settle(runCtx context.Context, log *slog.Logger, what string, f func(ctx context.Context) error) {
+	deadline := time.Now().Add(r.cfg.Lease / 10)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := f(ctx)
+		cancel()
+		if err == nil {
+			return
+		}
+		if milepost.ErrorCode(err) != milepost.CodeUnavailable || runCtx.Err() != nil || time.Now().After(deadline) {
+			log.Warn(what, "error", err)
+			return
+		}
+		select {
+		case <-runCtx.Done():
+			log.Warn(what, "error", err)
+			return
+		case <-time.After(settleRetry):
 		}
 	}
 }

@@ -2,6 +2,7 @@ package photo
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ func readEXIF(data []byte) (e milepost.EXIF) {
 			e = milepost.EXIF{}
 		}
 	}()
-	x, err := imagemeta.Decode(bytes.NewReader(data))
+	x, err := imagemeta.Decode(exifSource(data))
 	if err != nil {
 		return milepost.EXIF{}
 	}
@@ -50,6 +51,38 @@ func readEXIF(data []byte) (e milepost.EXIF) {
 		e.Orientation = o
 	}
 	return e
+}
+
+// exifSource is what readEXIF hands imagemeta. The JPEG scanner of imagemeta v0.3.1 counts SOI
+// and EOI markers: an EOI at the outer level drops its count to 0, and from there the first 0xFF
+// byte that does not start an SOI makes it loop for ever without reading, so a few hostile bytes
+// after an EOI would pin a CPU per upload (found by FuzzReadEXIF; the crasher is in
+// testdata/fuzz/FuzzReadEXIF). One extra SOI in front keeps the count at 2 or more for the outer
+// image, so an outer EOI ends the scan (with ErrEndOfImage: no EXIF) instead. The scanner stops
+// at the first DQT, which every real JPEG has before its pixels, so real files read as before.
+func exifSource(data []byte) io.ReadSeeker {
+	if len(data) < 2 || data[0] != 0xFF || data[1] != 0xD8 {
+		return bytes.NewReader(data)
+	}
+	return io.NewSectionReader(prefixed{head: []byte{0xFF, 0xD8}, tail: data}, 0, int64(len(data))+2)
+}
+
+// prefixed reads head then tail as one stream, without copying tail.
+type prefixed struct{ head, tail []byte }
+
+// ReadAt implements io.ReaderAt.
+func (p prefixed) ReadAt(b []byte, off int64) (int, error) {
+	n := 0
+	if off < int64(len(p.head)) {
+		n = copy(b, p.head[off:])
+	}
+	if t := off + int64(n) - int64(len(p.head)); n < len(b) && t < int64(len(p.tail)) {
+		n += copy(b[n:], p.tail[t:])
+	}
+	if n < len(b) {
+		return n, io.EOF
+	}
+	return n, nil
 }
 
 // takenAt returns DateTimeOriginal with its sub-seconds, or nil when absent. A date before 1900

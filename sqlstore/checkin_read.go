@@ -136,9 +136,8 @@ func prefixed(cols, p string) string {
 	return strings.Join(parts, ", ")
 }
 
-var uploadColsU = prefixed(uploadCols, "u.")
-
-// loadPhotos fills the photos (with their uploads) of the check-ins in one query.
+// loadPhotos fills the photos (with their uploads) of the check-ins: one query for the photo
+// rows, and one for the uploads that are not in the upload cache yet.
 func loadPhotos(ctx context.Context, tx *Tx, cs []*milepost.Checkin) error {
 	if len(cs) == 0 {
 		return nil
@@ -150,36 +149,84 @@ func loadPhotos(ctx context.Context, tx *Tx, cs []*milepost.Checkin) error {
 		args[i] = c.ID
 		c.Photos = c.Photos[:0]
 	}
-	rows, err := tx.query(ctx, `SELECT cp.checkin_id, cp.upload_id, cp.role, cp.kind, cp.ordinal, cp.marked_invalid, cp.damage_detected, cp.attached_at, `+uploadColsU+`
-		FROM checkin_photos cp JOIN uploads u ON u.id = cp.upload_id
-		WHERE cp.checkin_id IN (`+placeholders(len(cs))+`) ORDER BY cp.checkin_id, cp.position`, args...)
-	if err != nil {
-		return fmt.Errorf("load check-in photos: %w", err)
+	type photoRow struct {
+		c *milepost.Checkin
+		p milepost.CheckinPhoto
 	}
-	defer rows.Close()
-	for rows.Next() {
+	var photos []photoRow
+	err := eachRow(tx.query(ctx, `SELECT checkin_id, upload_id, role, kind, ordinal, marked_invalid, damage_detected, attached_at
+		FROM checkin_photos WHERE checkin_id IN (`+placeholders(len(cs))+`) ORDER BY checkin_id, position`, args...))(func(rows *sql.Rows) error {
 		var checkinID, role string
 		var attached int64
 		var p milepost.CheckinPhoto
-		up, err := scanUpload(prefixScanner{rows, []any{&checkinID, &p.UploadID, &role, &p.Kind, &p.Ordinal, &p.MarkedInvalidByReview, &p.DamageDetected, &attached}})
-		if err != nil {
-			return fmt.Errorf("scan check-in photo: %w", err)
+		if err := rows.Scan(&checkinID, &p.UploadID, &role, &p.Kind, &p.Ordinal, &p.MarkedInvalidByReview, &p.DamageDetected, &attached); err != nil {
+			return err
 		}
-		p.Role, p.Upload, p.AttachedAt = milepost.PhotoRole(role), up, fromMS(attached)
-		c := byID[checkinID]
-		c.Photos = append(c.Photos, p)
+		p.Role, p.AttachedAt = milepost.PhotoRole(role), fromMS(attached)
+		photos = append(photos, photoRow{byID[checkinID], p})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load check-in photos: %w", err)
 	}
-	return rows.Err()
+	ids := make([]string, len(photos))
+	for i := range photos {
+		ids[i] = photos[i].p.UploadID
+	}
+	ups, err := loadUploads(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, r := range photos {
+		u := ups[r.p.UploadID]
+		if u == nil {
+			return fmt.Errorf("load check-in photos: upload %s of check-in %s is missing", r.p.UploadID, r.c.ID)
+		}
+		r.p.Upload = u
+		r.c.Photos = append(r.c.Photos, r.p)
+	}
+	return nil
 }
 
-// prefixScanner scans leading columns into head, then hands the rest to the wrapped scan.
-type prefixScanner struct {
-	rows *sql.Rows
-	head []any
-}
-
-func (p prefixScanner) Scan(dest ...any) error {
-	return p.rows.Scan(append(append([]any{}, p.head...), dest...)...)
+// loadUploads returns the uploads of ids by id (an id not found maps to nil), each a copy of
+// its own (the caller may change it). Upload rows never change once written, so those read are
+// kept in the store's upload cache and later found there: at once when read on the read pool
+// (committed data), after the commit when read in a write transaction.
+func loadUploads(ctx context.Context, tx *Tx, ids []string) (map[string]*milepost.Upload, error) {
+	out := make(map[string]*milepost.Upload, len(ids))
+	var missing []any
+	for _, id := range ids {
+		if _, done := out[id]; done {
+			continue
+		}
+		if u := tx.db.uploads.get(id); u != nil {
+			out[id] = u
+			continue
+		}
+		out[id] = nil
+		missing = append(missing, id)
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	err := eachRow(tx.query(ctx, "SELECT "+uploadCols+" FROM uploads WHERE id IN ("+placeholders(len(missing))+")", missing...))(func(rows *sql.Rows) error {
+		u, err := scanUpload(rows)
+		if err != nil {
+			return err
+		}
+		if tx.sqlTx == nil {
+			tx.db.uploads.put(u)
+		} else {
+			tx.afterCommit = append(tx.afterCommit, func() { tx.db.uploads.put(u) })
+		}
+		cp := *u
+		out[u.ID] = &cp
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load uploads: %w", err)
+	}
+	return out, nil
 }
 
 // withNextDates sets NextCheckInDate from the partner's cadence (the campaign's where it has one).

@@ -38,26 +38,13 @@ func resolveEvidence(ctx context.Context, tx *Tx, partnerID, userID, field strin
 	if len(refs) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(refs))
+	ids := make([]string, len(refs))
 	for i, r := range refs {
-		args[i] = r.UploadID
+		ids[i] = r.UploadID
 	}
-	rows, err := tx.query(ctx, "SELECT "+uploadCols+" FROM uploads WHERE id IN ("+placeholders(len(refs))+")", args...)
+	found, err := loadUploads(ctx, tx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load evidence: %w", err)
-	}
-	found := map[string]*milepost.Upload{}
-	for rows.Next() {
-		u, err := scanUpload(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("scan evidence: %w", err)
-		}
-		found[u.ID] = u
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	out := make([]milepost.CheckinPhoto, len(refs))
 	for i, r := range refs {
@@ -82,8 +69,11 @@ func resolveEvidence(ctx context.Context, tx *Tx, partnerID, userID, field strin
 // OdometerOffset. The caller holds the vehicle lock.
 func checkMileageOrder(ctx context.Context, tx *Tx, c *milepost.Checkin) error {
 	var prevMiles, prevOffset sql.NullInt64
+	// "+created_at" keeps the planner off the (vehicle_id, type, created_at) index: walking
+	// checkins_vehicle_distance from the top stops at the first earlier entry instead of sorting
+	// every check-in of the vehicle.
 	err := tx.queryRow(ctx, `SELECT mileage, odometer_offset FROM checkins WHERE vehicle_id = ? AND type = 'mileage' AND status <> 'Declined'
-		AND id <> ? AND created_at <= ? ORDER BY mileage + odometer_offset DESC LIMIT 1`, c.VehicleID, c.ID, c.CreatedAt.UnixMilli()).Scan(&prevMiles, &prevOffset)
+		AND id <> ? AND +created_at <= ? ORDER BY mileage + odometer_offset DESC LIMIT 1`, c.VehicleID, c.ID, c.CreatedAt.UnixMilli()).Scan(&prevMiles, &prevOffset)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("check mileage order: %w", err)
 	}
@@ -145,13 +135,19 @@ func insertCheckin(ctx context.Context, tx *Tx, c *milepost.Checkin) error {
 	if err != nil {
 		return fmt.Errorf("insert check-in: %w", err)
 	}
-	return insertPhotos(ctx, tx, c)
+	return addPhotos(ctx, tx, c) // a new check-in has no photos to clear
 }
 
+// insertPhotos replaces the check-in's photos with c.Photos.
 func insertPhotos(ctx context.Context, tx *Tx, c *milepost.Checkin) error {
 	if _, err := tx.exec(ctx, "DELETE FROM checkin_photos WHERE checkin_id = ?", c.ID); err != nil {
 		return fmt.Errorf("clear check-in photos: %w", err)
 	}
+	return addPhotos(ctx, tx, c)
+}
+
+// addPhotos records c.Photos, in order, and their uses.
+func addPhotos(ctx context.Context, tx *Tx, c *milepost.Checkin) error {
 	for i := range c.Photos {
 		p := &c.Photos[i]
 		if p.AttachedAt.IsZero() {

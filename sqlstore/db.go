@@ -43,6 +43,12 @@ type DB struct {
 	Now func() time.Time
 	// Location says where the database lives, for logs (never includes a password).
 	Location string
+	// SQLite: group commit of write transactions and prepared statement caches (nil on
+	// PostgreSQL, whose pool runs writers side by side and whose driver caches statements).
+	group          *committer
+	wstmts, rstmts *stmtCache
+	// uploads caches upload rows, which never change (see uploadcache.go).
+	uploads uploadCache
 	// JobEnqueued, when set, is called after a transaction that enqueued a job of kind commits,
 	// so in-process workers start at once instead of at their next poll.
 	JobEnqueued func(kind string)
@@ -123,6 +129,8 @@ func (db *DB) openSQLite(path string, maxConns int) error {
 	r.SetConnMaxLifetime(0)
 	r.SetConnMaxIdleTime(0)
 	db.write, db.read = w, r
+	db.wstmts, db.rstmts = newStmtCache(w), newStmtCache(r)
+	db.group = newCommitter(db)
 	return nil
 }
 
@@ -163,6 +171,14 @@ func (db *DB) Dialect() string { return db.dialect.name() }
 // Close closes the connection pools.
 func (db *DB) Close() error {
 	var errs []error
+	if db.group != nil {
+		db.group.stop()
+	}
+	for _, c := range []*stmtCache{db.wstmts, db.rstmts} {
+		if c != nil {
+			c.close()
+		}
+	}
 	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
 	}

@@ -117,11 +117,14 @@ func classify(err error) error {
 	if errors.As(err, &me) {
 		return err
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
+	if errors.Is(err, context.Canceled) {
+		return err // the caller gave up: there is nobody to answer
 	}
+	// A deadline that ran out waiting for the database (a pool or connect time-out, a job's
+	// time limit) is the database not answering in time: retry later. It still matches
+	// context.DeadlineExceeded, so a handler whose own request ran out can tell.
 	var ne net.Error
-	if errors.Is(err, driver.ErrBadConn) || errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) ||
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) || errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
 		(sqliteDialect{}).isUnavailable(err) || (postgresDialect{}).isUnavailable(err) {
 		return &unavailableError{err: err}

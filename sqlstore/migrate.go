@@ -67,7 +67,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (current, latest int, err error
 }
 
 func (db *DB) ensureMigrationTable(ctx context.Context) error {
-	return db.update(ctx, func(tx *Tx) error {
+	return db.updateAlone(ctx, func(tx *Tx) error {
 		if err := lockMigrations(ctx, tx); err != nil {
 			return err
 		}
@@ -108,7 +108,7 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	}
 	for _, m := range ms {
 		did := false
-		err := db.update(ctx, func(tx *Tx) error {
+		err := db.updateAlone(ctx, func(tx *Tx) error {
 			if err := lockMigrations(ctx, tx); err != nil {
 				return err
 			}

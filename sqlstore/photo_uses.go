@@ -43,10 +43,18 @@ func recordPhotoUses(ctx context.Context, tx *Tx, c *milepost.Checkin) error {
 			a := p.Upload.Media.Analysis
 			phash, dhash = sql.NullInt64{Int64: int64(a.PHash), Valid: true}, sql.NullInt64{Int64: int64(a.DHash), Valid: true}
 		}
-		_, err := tx.exec(ctx, `INSERT INTO photo_uses (checkin_id, upload_id, partner_id, user_id, vehicle_id, sha256, phash, dhash, created_at)
-			SELECT ?, u.id, ?, ?, ?, u.sha256, ?, ?, ? FROM uploads u WHERE u.id = ?
-			ON CONFLICT (checkin_id, upload_id) DO NOTHING`,
-			c.ID, c.PartnerID, c.UserID, c.VehicleID, phash, dhash, tx.now.UnixMilli(), p.UploadID)
+		var err error
+		if p.Upload != nil && p.Upload.ID == p.UploadID {
+			// The upload is loaded already (and the foreign key checks it exists).
+			_, err = tx.exec(ctx, `INSERT INTO photo_uses (checkin_id, upload_id, partner_id, user_id, vehicle_id, sha256, phash, dhash, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkin_id, upload_id) DO NOTHING`,
+				c.ID, p.UploadID, c.PartnerID, c.UserID, c.VehicleID, p.Upload.SHA256, phash, dhash, tx.now.UnixMilli())
+		} else {
+			_, err = tx.exec(ctx, `INSERT INTO photo_uses (checkin_id, upload_id, partner_id, user_id, vehicle_id, sha256, phash, dhash, created_at)
+				SELECT ?, u.id, ?, ?, ?, u.sha256, ?, ?, ? FROM uploads u WHERE u.id = ?
+				ON CONFLICT (checkin_id, upload_id) DO NOTHING`,
+				c.ID, c.PartnerID, c.UserID, c.VehicleID, phash, dhash, tx.now.UnixMilli(), p.UploadID)
+		}
 		if err != nil {
 			return fmt.Errorf("record photo use: %w", err)
 		}

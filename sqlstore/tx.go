@@ -23,32 +23,88 @@ type Tx struct {
 	now time.Time
 	// afterCommit runs once the transaction has committed (e.g. waking the job workers).
 	afterCommit []func()
+	// sqlTx is the write transaction (nil on the read pool); stmts, when set, caches prepared
+	// statements (SQLite); committer, when set, is the group commit running this unit, whose
+	// uncached statements it prepares between batches.
+	sqlTx     *sql.Tx
+	stmts     *stmtCache
+	committer *committer
+	// detached: statements ignore the caller's cancellation. A unit of a group transaction must
+	// not interrupt a statement: SQLite may then roll back the whole shared transaction.
+	detached bool
+}
+
+// stmt returns the cached prepared statement for query, bound to the transaction, or nil.
+func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if tx.stmts == nil {
+		return nil
+	}
+	if tx.sqlTx == nil {
+		return tx.stmts.prepare(ctx, query)
+	}
+	st := tx.stmts.lookup(query)
+	if st == nil {
+		if tx.committer != nil {
+			tx.committer.want(query)
+		}
+		return nil
+	}
+	return tx.sqlTx.StmtContext(ctx, st)
+}
+
+func (tx *Tx) ctx(ctx context.Context) context.Context {
+	if tx.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.q.ExecContext(ctx, tx.d.rebind(query), args...)
+	ctx, query = tx.ctx(ctx), tx.d.rebind(query)
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.q.ExecContext(ctx, query, args...)
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.q.QueryContext(ctx, tx.d.rebind(query), args...)
+	ctx, query = tx.ctx(ctx), tx.d.rebind(query)
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.q.QueryContext(ctx, query, args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.q.QueryRowContext(ctx, tx.d.rebind(query), args...)
+	ctx, query = tx.ctx(ctx), tx.d.rebind(query)
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.q.QueryRowContext(ctx, query, args...)
 }
 
 // now returns the store's clock truncated to the millisecond, the precision timestamps keep.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Millisecond) }
 
-// update runs fn in a write transaction and commits it when fn returns nil. On SQLite the
-// transaction starts with BEGIN IMMEDIATE on the single writer connection, so writes are
-// serialized and read-then-write checks inside fn cannot race.
+// update runs fn in a write transaction and commits it when fn returns nil; it returns nil only
+// once fn's writes are committed. On SQLite the transaction starts with BEGIN IMMEDIATE on the
+// single writer connection, so writes are serialized and read-then-write checks inside fn
+// cannot race; concurrent calls are grouped into one transaction (see groupcommit.go), each
+// keeping its own outcome. fn may run with cancellation of ctx ignored once it has started.
 func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.group != nil {
+		return db.group.do(ctx, fn)
+	}
+	return db.updateAlone(ctx, fn)
+}
+
+// updateAlone is update in a transaction of its own (PostgreSQL, and migrations on both).
+func (db *DB) updateAlone(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return classify(fmt.Errorf("begin: %w", err))
 	}
-	tx := &Tx{q: sqlTx, d: db.dialect, db: db, now: db.now()}
+	tx := &Tx{q: sqlTx, sqlTx: sqlTx, d: db.dialect, db: db, now: db.now()}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return classify(err)
@@ -66,7 +122,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 // that is enough for single-query lookups and for lists (count and page may differ by a row
 // written in between, as with any paged API).
 func (db *DB) view(ctx context.Context, fn func(tx *Tx) error) error {
-	tx := &Tx{q: db.read, d: db.dialect, db: db, now: db.now()}
+	tx := &Tx{q: db.read, stmts: db.rstmts, d: db.dialect, db: db, now: db.now()}
 	return classify(fn(tx))
 }
 

@@ -41,6 +41,9 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, _ milepost.A
 	}
 	p, err := s.Auth.Authenticate(r.Context(), "", id, secret)
 	if err != nil {
+		if milepost.ErrorCode(err) == milepost.CodeUnavailable {
+			return err // the database cannot check them now: 503 with Retry-After, not a wrong secret
+		}
 		return milepost.Errorf(milepost.CodeUnauthorized, "", "Invalid client credentials.")
 	}
 	actor, scope := milepost.Actor{PartnerID: p.ID, Scope: milepost.ScopeAdmin}, "partner"

@@ -54,7 +54,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&o.photoBody, "photo-body", loadtest.PhotoBodyJSON, "photo upload body: json (documented Base64) or multipart")
 	fs.StringVar(&o.profile, "profile", "", "in-process: write a CPU profile per endpoint and block and mutex profiles of all endpoints to this directory")
 	// The in-process server's defaults differ from serve's (see benchInProcess).
-	for name, def := range map[string]string{"data-dir": "", "database-url": "", "role": "api", "addr": "127.0.0.1:0", "log-level": "warn"} {
+	for name, def := range map[string]string{"data-dir": "", "database-url": "", "role": "api", "addr": "127.0.0.1:0", "log-level": "warn", "rate-limit": "0"} {
 		fs.Lookup(name).DefValue = def
 	}
 	fs.Lookup("data-dir").Usage = "directory for the SQLite file and uploaded files (default: a temporary one, removed afterwards)"
@@ -99,7 +99,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // variables: the data directory (default: a temporary one, removed afterwards), the database
 // (default: SQLite in it), the role (default api: verification workers off, as on an API node,
 // so the figures measure the API and not a verification backlog competing for the same CPUs),
-// the address and the log level (default warn: no access log line per request).
+// the address, the log level (default warn: no access log line per request) and the rate limit
+// (default 0, off: the bench's one credential sends far more than a partner may).
 func benchInProcess(ctx context.Context, cfg Config, set map[string]bool, o benchOptions, bc loadtest.Config, stdout, stderr io.Writer) error {
 	if !set["database-url"] {
 		cfg.DatabaseURL = ""
@@ -112,6 +113,9 @@ func benchInProcess(ctx context.Context, cfg Config, set map[string]bool, o benc
 	}
 	if !set["log-level"] {
 		cfg.LogLevel = "warn"
+	}
+	if !set["rate-limit"] {
+		cfg.RateLimit = 0
 	}
 	if !set["data-dir"] {
 		dir, err := os.MkdirTemp("", "milepost-bench-")
