@@ -8,6 +8,7 @@ require (
 	github.com/evanoberholster/imagemeta v0.3.1
 	github.com/gen2brain/heic v0.4.5
 	github.com/google/uuid v1.6.0
+	github.com/minio/minio-go/v7 v7.4.1
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/rs/zerolog v1.29.0
 	github.com/yalue/onnxruntime_go v1.27.0
@@ -34,7 +35,6 @@ require (
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/minio/crc64nvme v1.1.1 // indirect
 	github.com/minio/md5-simd v1.1.2 // indirect
-	github.com/minio/minio-go/v7 v7.4.1 // indirect
 	github.com/ncruces/go-strftime v1.1.0 // indirect
 	github.com/philhofer/fwd v1.2.0 // indirect
 	github.com/pkg/errors v0.9.1 // indirect
